@@ -1,0 +1,61 @@
+# runts build. `make` builds everything ./bin/runts needs; `make test` runs the whole suite;
+# `make demo` runs a container from a demo bundle; `make bench` compares runts with runc.
+PREFIX ?= /usr/local
+CC ?= gcc
+CFLAGS ?= -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+NATIVE := native/build/runts-nsexec native/build/runts-finalize
+TESTPROG := test/prog/build/multitool
+TS_SOURCES := $(shell find src -name '*.ts') $(wildcard schemas/*.json)
+
+.PHONY: all build deps setup test demo bench install uninstall clean typecheck
+
+all: build
+
+build: node_modules/.installed dist/runts.js $(NATIVE) $(TESTPROG)
+
+# System packages (apt-get) and npm packages: everything a fresh machine of this kind lacks.
+setup:
+	bash scripts/setup-host.sh
+	$(MAKE) build
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+dist/runts.js: node_modules/.installed $(TS_SOURCES) scripts/build.mjs scripts/gen-validators.mjs
+	node scripts/gen-validators.mjs
+	node scripts/build.mjs
+
+native/protocol.h: src/protocol/messages.ts scripts/gen-protocol-header.mjs node_modules/.installed
+	node scripts/gen-protocol-header.mjs > $@.tmp && mv $@.tmp $@
+
+native/build/runts-%: native/%.c native/protocol.h native/common.h
+	@mkdir -p native/build
+	$(CC) $(CFLAGS) -static -o $@ $< 
+
+test/prog/build/%: test/prog/%.c
+	@mkdir -p test/prog/build
+	$(CC) -O2 -Wall -static -o $@ $<
+
+typecheck: node_modules/.installed
+	npx tsc --noEmit -p .
+
+test: setup
+	bash scripts/test.sh
+
+demo: setup
+	bash scripts/demo.sh
+
+bench: setup
+	bash bench/bench.sh
+
+install: build
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/runts $(DESTDIR)$(PREFIX)/bin
+	cp -r bin dist native node_modules package.json $(DESTDIR)$(PREFIX)/lib/runts/
+	ln -sf $(PREFIX)/lib/runts/bin/runts $(DESTDIR)$(PREFIX)/bin/runts
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/lib/runts $(DESTDIR)$(PREFIX)/bin/runts
+
+clean:
+	rm -rf dist native/build test/prog/build native/protocol.h src/spec/generated

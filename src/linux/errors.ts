@@ -1,0 +1,37 @@
+// Errors from system calls: one class that carries the operation, the path and the errno,
+// worded the way runc words them ("mount /a to /b: operation not permitted").
+import { constants } from 'node:os';
+
+const NAMES: Record<number, string> = {};
+for (const [name, num] of Object.entries(constants.errno)) NAMES[num] = name;
+
+/** strerror text in Go's style: lower-case first letter. */
+export function errnoText(errno: number): string {
+  const text = ERRNO_TEXT[NAMES[errno]] ?? `errno ${errno}`;
+  return text;
+}
+
+// The texts callers see most; others fall back to the symbolic name.
+const ERRNO_TEXT: Record<string, string> = {
+  EPERM: 'operation not permitted', ENOENT: 'no such file or directory', ESRCH: 'no such process',
+  EINTR: 'interrupted system call', EIO: 'input/output error', EBADF: 'bad file descriptor',
+  EAGAIN: 'resource temporarily unavailable', ENOMEM: 'cannot allocate memory', EACCES: 'permission denied',
+  EFAULT: 'bad address', EBUSY: 'device or resource busy', EEXIST: 'file exists', EXDEV: 'invalid cross-device link',
+  ENODEV: 'no such device', ENOTDIR: 'not a directory', EISDIR: 'is a directory', EINVAL: 'invalid argument',
+  EMFILE: 'too many open files', ENOSPC: 'no space left on device', EROFS: 'read-only file system',
+  ENAMETOOLONG: 'file name too long', ENOSYS: 'function not implemented', ENOTEMPTY: 'directory not empty',
+  ELOOP: 'too many levels of symbolic links', EOPNOTSUPP: 'operation not supported', ENXIO: 'no such device or address',
+  ECHILD: 'no child processes', ETXTBSY: 'text file busy', ECONNREFUSED: 'connection refused', EPIPE: 'broken pipe',
+};
+
+export function errnoName(errno: number): string {
+  return NAMES[errno] ?? `errno ${errno}`;
+}
+
+export class SysError extends Error {
+  constructor(readonly op: string, readonly errno: number, readonly path?: string) {
+    super(`${op}${path !== undefined ? ' ' + path : ''}: ${errnoText(errno)}`);
+    this.name = 'SysError';
+  }
+  get code(): string { return errnoName(this.errno); }
+}
