@@ -2,7 +2,7 @@
 # `make demo` runs a container from a demo bundle; `make bench` compares runts with runc.
 PREFIX ?= /usr/local
 CC ?= gcc
-CFLAGS ?= -O2 -g -Wall -Wextra -Werror=implicit-function-declaration
+CFLAGS ?= -O2 -Wall -Wextra -Werror=implicit-function-declaration
 NATIVE := native/build/runts-nsexec native/build/runts-finalize
 TESTPROG := test/prog/build/multitool
 TS_SOURCES := $(shell find src -name '*.ts') $(wildcard schemas/*.json)

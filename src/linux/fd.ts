@@ -1,0 +1,65 @@
+// File descriptors and sockets: the handful of calls Node's own APIs do not offer
+// (socketpair, AF_UNIX bind/listen/connect on raw fds, FD_CLOEXEC control, flock).
+import { closeSync } from 'node:fs';
+import { check, libc } from './libc.js';
+
+const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
+const LOCK_EX = 2;
+
+const c = {
+  socketpair: libc.func('int socketpair(int, int, int, _Out_ int *sv)'),
+  socket: libc.func('int socket(int, int, int)'),
+  bind: libc.func('int bind(int, const void *, uint32_t)'),
+  listen: libc.func('int listen(int, int)'),
+  connect: libc.func('int connect(int, const void *, uint32_t)'),
+  fcntl: libc.func('int fcntl(int, int, int)'),
+  flock: libc.func('int flock(int, int)'),
+  dup: libc.func('int dup(int)'),
+};
+
+/** A close-on-exec AF_UNIX stream socketpair. */
+export function socketPair(): [number, number] {
+  const sv = new Int32Array(2);
+  check(c.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 'socketpair');
+  return [sv[0], sv[1]];
+}
+
+function sockaddr(path: string): Buffer {
+  const b = Buffer.alloc(110);
+  b.writeUInt16LE(AF_UNIX, 0);
+  if (Buffer.byteLength(path) > 107) throw new Error(`socket path too long: ${path}`);
+  b.write(path, 2);
+  return b;
+}
+
+/** A listening close-on-exec AF_UNIX socket bound at path (keep path short: cwd-relative). */
+export function listenUnix(path: string): number {
+  const fd = check(c.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 'socket');
+  check(c.bind(fd, sockaddr(path), 110), 'bind', path);
+  check(c.listen(fd, 4), 'listen', path);
+  return fd;
+}
+
+/** A connected close-on-exec AF_UNIX stream socket. */
+export function connectUnix(path: string): number {
+  const fd = check(c.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 'socket');
+  try {
+    check(c.connect(fd, sockaddr(path), 110), 'connect', path);
+  } catch (e) { closeSync(fd); throw e; }
+  return fd;
+}
+
+export function setCloexec(fd: number, on: boolean): void {
+  const flags = check(c.fcntl(fd, F_GETFD, 0), 'fcntl F_GETFD');
+  check(c.fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC), 'fcntl F_SETFD');
+}
+
+/** Blocks until an exclusive flock on fd is held (released when fd is closed). */
+export function lockExclusive(fd: number, path: string): void {
+  check(c.flock(fd, LOCK_EX), 'flock', path);
+}
+
+export function dupFd(fd: number): number {
+  return check(c.dup(fd), 'dup');
+}

@@ -1,0 +1,97 @@
+// Framing of the sync-socket messages drawn in messages.ts: encode, decode, and blocking
+// read/write on a file descriptor (the stages have nothing else to do while they wait).
+import { readSync, writeSync } from 'node:fs';
+import { ATTR, MSG, msgName } from './messages.js';
+
+export interface Attr { type: number; value: Buffer }
+export interface Message { kind: number; attrs: Attr[] }
+
+export const attr = {
+  u32: (type: number, v: number): Attr => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return { type, value: b }; },
+  u64s: (type: number, vs: bigint[]): Attr => {
+    const b = Buffer.alloc(8 * vs.length); vs.forEach((v, i) => b.writeBigUInt64LE(BigInt.asUintN(64, v), 8 * i));
+    return { type, value: b };
+  },
+  str: (type: number, s: string): Attr => ({ type, value: Buffer.from(s) }),
+  strs: (type: number, ss: readonly string[]): Attr[] => ss.map((s) => attr.str(type, s)),
+  bytes: (type: number, value: Buffer): Attr => ({ type, value }),
+};
+
+export function encode(kind: number, attrs: Attr[] = []): Buffer {
+  const len = attrs.reduce((n, a) => n + 8 + a.value.length, 0);
+  const out = Buffer.alloc(8 + len);
+  out.writeUInt32LE(len, 0); out.writeUInt32LE(kind, 4);
+  let off = 8;
+  for (const a of attrs) {
+    out.writeUInt32LE(a.type, off); out.writeUInt32LE(a.value.length, off + 4);
+    a.value.copy(out, off + 8); off += 8 + a.value.length;
+  }
+  return out;
+}
+
+export function decodeAttrs(payload: Buffer): Attr[] {
+  const attrs: Attr[] = [];
+  for (let off = 0; off < payload.length;) {
+    if (off + 8 > payload.length) throw new Error('protocol: truncated attribute');
+    const type = payload.readUInt32LE(off), len = payload.readUInt32LE(off + 4);
+    if (off + 8 + len > payload.length) throw new Error('protocol: attribute overruns its message');
+    attrs.push({ type, value: payload.subarray(off + 8, off + 8 + len) });
+    off += 8 + len;
+  }
+  return attrs;
+}
+
+function readFull(fd: number, n: number): Buffer | null {
+  const buf = Buffer.alloc(n);
+  for (let got = 0; got < n;) {
+    let r: number;
+    try { r = readSync(fd, buf, got, n - got, null); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN' || (e as NodeJS.ErrnoException).code === 'EINTR') continue;
+      throw e;
+    }
+    if (r === 0) { if (got === 0) return null; throw new Error('protocol: connection closed mid-message'); }
+    got += r;
+  }
+  return buf;
+}
+
+/** Reads one message; null on a clean end of stream. */
+export function readMessage(fd: number): Message | null {
+  const head = readFull(fd, 8);
+  if (!head) return null;
+  const len = head.readUInt32LE(0), kind = head.readUInt32LE(4);
+  if (len > 64 << 20) throw new Error(`protocol: message of ${len} bytes is too large`);
+  const payload = len ? readFull(fd, len) : Buffer.alloc(0);
+  if (!payload) throw new Error('protocol: connection closed mid-message');
+  return { kind, attrs: decodeAttrs(payload) };
+}
+
+export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void {
+  const buf = encode(kind, attrs);
+  for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+export class StageError extends Error {}
+
+/** Reads the next message and requires it to be `want`; an ERROR message becomes a StageError. */
+export function expectMessage(fd: number, want: number, from: string): Message {
+  const m = readMessage(fd);
+  if (!m) throw new StageError(`${from} exited before sending ${msgName(want)}`);
+  if (m.kind === MSG.ERROR) throw new StageError(getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
+  if (m.kind !== want) throw new StageError(`protocol: expected ${msgName(want)} from ${from}, got ${msgName(m.kind)}`);
+  return m;
+}
+
+export function getStr(m: Message, type: number): string | undefined {
+  const a = m.attrs.find((x) => x.type === type);
+  return a?.value.toString();
+}
+
+export function getU32(m: Message, type: number): number | undefined {
+  const a = m.attrs.find((x) => x.type === type);
+  return a ? a.value.readUInt32LE(0) : undefined;
+}
+
+export function sendError(fd: number, message: string): void {
+  writeMessage(fd, MSG.ERROR, [attr.str(ATTR.MESSAGE, message)]);
+}

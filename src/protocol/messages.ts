@@ -1,0 +1,82 @@
+// Every wire message between the runts parent and the stages it starts, in one place.
+// native/protocol.h is generated from this file (scripts/gen-protocol-header.mjs).
+//
+// Stages: P = runts parent (Node, host), N = runts-nsexec (C), I = Node init (container PID 1
+// before pivot_root), F = runts-finalize (C, sealed memfd copy, container PID 1 until execve),
+// S = a later `runts start`. One AF_UNIX stream socketpair (the "sync socket") joins P with N,
+// then with I and F, which inherit it; S talks to F over the listening "exec socket".
+//
+//   P                         N                          I                          F
+//   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
+//   |<------------ STAGE_PID -|  (P writes uid/gid maps, joins the cgroup)
+//   |-- STAGE_GO ------------>|  unshare the rest, timens offsets, clone(CLONE_PARENT)
+//   |<------------- INIT_PID -|  exits 0               execve(node, init.js)
+//   |-- INIT_PLAN (json) ----------------------------->|  mounts, devices
+//   |<----------------------------------- HOOKS_RUN --|  (P runs prestart, createRuntime)
+//   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root
+//   |<-------------------------------- ROOTFS_READY --|  fexecve(finalize memfd)
+//   |-- FINALIZE_PLAN --------------------------------------------------------->|  rlimits, cwd,
+//   |<---------------------------------------------------------------- READY ---|  lookup argv[0]
+//   |  P writes state.json and the pid file, exits.                              |  accept(exec sock)
+//   S -- connect, 1 byte ------------------------------------------------------->|  startContainer hooks,
+//   S <-- EOF on success (the connection is close-on-exec), or an error text ----|  creds, caps, NNP,
+//                                                                                    seccomp, execve
+// Any stage may send ERROR (one attribute: the message) instead of its next message and exit 1.
+// A message is: u32 payload length, u32 kind, payload. A payload is a run of attributes:
+// u32 type, u32 length, bytes. Integers are little-endian (host order); strings carry no NUL.
+
+export const MSG = {
+  NS_PLAN: 1,
+  STAGE_PID: 2,
+  STAGE_GO: 3,
+  INIT_PID: 4,
+  INIT_PLAN: 5,
+  HOOKS_RUN: 6,
+  HOOKS_DONE: 7,
+  ROOTFS_READY: 8,
+  FINALIZE_PLAN: 9,
+  READY: 10,
+  ERROR: 11,
+} as const;
+
+export const ATTR = {
+  // NS_PLAN
+  CLONE_FLAGS: 1,     // u32: namespaces to create
+  NS_PATH: 2,         // u32 clone flag, then the path: a namespace to join
+  TIME_OFFSETS: 3,    // string: the text written to /proc/self/timens_offsets
+  INIT_ARG: 4,        // string, repeated: argv of the Node init
+  FINALIZE_PATH: 5,   // string: host path of runts-finalize, copied into a sealed memfd
+  // STAGE_PID, INIT_PID
+  PID: 10,            // u32
+  // INIT_PLAN
+  JSON: 20,           // string: a JSON document
+  // FINALIZE_PLAN
+  ARG: 30,            // string, repeated: process.args
+  ENV: 31,            // string, repeated: process.env
+  CWD: 32,            // string
+  UID: 33,            // u32
+  GID: 34,            // u32
+  ADDITIONAL_GID: 35, // u32, repeated
+  UMASK: 36,          // u32 (absent: leave the umask alone)
+  CAPS: 37,           // 5 x u64: bounding, effective, inheritable, permitted, ambient
+  NO_NEW_PRIVS: 38,   // u32 0/1
+  RLIMIT: 39,         // u32 resource, u64 soft, u64 hard; repeated
+  SECCOMP_BPF: 40,    // struct sock_filter[]: the compiled profile
+  SECCOMP_FLAGS: 41,  // u32: flags for seccomp(SECCOMP_SET_MODE_FILTER)
+  HOOK_PATH: 42,      // string: starts a startContainer hook
+  HOOK_ARG: 43,       // string, repeated: argv of the current hook
+  HOOK_ENV: 44,       // string, repeated: env of the current hook
+  HOOK_TIMEOUT: 45,   // u32 seconds, for the current hook
+  STATE_JSON: 46,     // string: the state given to startContainer hooks on stdin
+  EXEC_SOCK_FD: 47,   // u32: the listening exec socket
+  KEEP_FD: 48,        // u32, repeated: fds the process keeps (0-2 are always kept)
+  NO_PROCESS: 49,     // u32 1: the config has no process; start must fail
+  // ERROR
+  MESSAGE: 60,        // string
+} as const;
+
+export type MsgKind = (typeof MSG)[keyof typeof MSG];
+
+export function msgName(kind: number): string {
+  return Object.entries(MSG).find(([, v]) => v === kind)?.[0] ?? `message ${kind}`;
+}
