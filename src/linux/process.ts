@@ -82,3 +82,22 @@ export function fexecve(fd: number, argv: string[], env: string[]): never {
   c.fexecve(fd, [...argv, null], [...env, null]);
   throw new SysError('fexecve', koffi.errno(), argv[0]);
 }
+
+const cPoll = libc.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)');
+const WNOHANG = 1;
+
+/** Waits up to timeoutMs for the process behind pidfd to exit; true if it did. */
+export function pidfdWait(pidfd: number, timeoutMs: number): boolean {
+  const pfd = Buffer.alloc(8);
+  pfd.writeInt32LE(pidfd, 0); pfd.writeInt16LE(1 /* POLLIN */, 4);
+  for (;;) {
+    const r = cPoll(pfd, 1, timeoutMs);
+    if (r < 0 && koffi.errno() === 4) continue;
+    return check(r, 'poll', 'pidfd') > 0;
+  }
+}
+
+/** Reaps pid if it is our child and has exited; ignores ECHILD. */
+export function reapIfChild(pid: number): void {
+  c.waitpid(pid, new Int32Array(1), WNOHANG);
+}

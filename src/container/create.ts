@@ -1,0 +1,59 @@
+// create: validate the bundle, make the state dir, run the create protocol, and leave the
+// init blocked in runts-finalize; on any failure nothing is left behind.
+import { closeSync } from 'node:fs';
+import os from 'node:os';
+import { listenUnix } from '../linux/fd.js';
+import { startTime } from '../linux/process.js';
+import { loadBundleConfig } from '../spec/load.js';
+import type { CgroupManager } from '../cgroups/index.js';
+import { createCgroup } from './cgroup.js';
+import { launch, stagePaths } from './launcher.js';
+import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
+import { killAndReap } from './destroy.js';
+
+export interface CreateOpts {
+  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
+  noPivot: boolean; noNewKeyring: boolean; preserveFds: number; systemdCgroup: boolean;
+}
+
+/** Binds the exec socket in dir with a short relative path (sun_path holds 107 bytes). */
+function listenExecSocket(dir: string): number {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try { return listenUnix(EXEC_SOCK); } finally { process.chdir(cwd); }
+}
+
+export function create(o: CreateOpts): Saved {
+  const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
+  if (o.consoleSocket || spec.process?.terminal) {
+    throw new Error('process.terminal and --console-socket are not supported yet');
+  }
+  const dir = makeStateDir(o.root, o.id);
+  let pid = 0, cgroup: CgroupManager | undefined, sock = -1;
+  try {
+    sock = listenExecSocket(dir);
+    cgroup = createCgroup(o.id, spec, o.systemdCgroup);
+    const cg = cgroup;
+    pid = launch({
+      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, execSockFd: sock, preserveFds: o.preserveFds,
+      paths: stagePaths(),
+      onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
+      onInitPid: (p) => { pid = p; },
+    });
+    const saved: Saved = {
+      id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
+      owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,
+    };
+    writeSaved(dir, saved);
+    if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
+    return saved;
+  } catch (e) {
+    if (pid) killAndReap(pid);
+    try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
+    removeStateDir(dir);
+    throw e;
+  } finally {
+    if (sock >= 0) closeSync(sock);
+  }
+}
+

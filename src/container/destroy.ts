@@ -1,0 +1,38 @@
+// Stopping and undoing: kill the init and wait until it is gone, remove the cgroups, run the
+// poststop hooks (their failures are warnings), remove the state dir.
+import { closeFd, pidfdOpen, pidfdSignal, pidfdWait, reapIfChild } from '../linux/process.js';
+import { runHooks } from '../linux/run-hook.js';
+import type { Spec } from '../spec/types.js';
+import { warn } from './log.js';
+import { savedCgroup } from './cgroup.js';
+import { removeStateDir, type Saved } from './store.js';
+import { isAlive, stateDoc } from './status.js';
+
+const SIGKILL = 9;
+
+/** SIGKILLs pid and waits until it has exited (and reaps it if it is our child). */
+export function killAndReap(pid: number): void {
+  const fd = pidfdOpen(pid);
+  if (fd < 0) return;
+  try {
+    try { pidfdSignal(fd, SIGKILL); } catch { /* already gone */ }
+    pidfdWait(fd, 10_000);
+  } finally { closeFd(fd); }
+  reapIfChild(pid);
+}
+
+export function runPoststop(spec: Spec, stateJson: string): void {
+  try { runHooks(spec.hooks?.poststop, stateJson, 'poststop'); } catch (e) { warn((e as Error).message); }
+}
+
+/** Everything delete does once the container may go: processes, cgroups, hooks, state dir. */
+export function destroy(dir: string, s: Saved): void {
+  const cg = savedCgroup(s);
+  if (isAlive(s)) {
+    try { cg?.killAll(SIGKILL); } catch { /* the init's kill below still ends a pid namespace */ }
+    killAndReap(s.pid);
+  }
+  cg?.destroy();
+  runPoststop(s.spec, JSON.stringify(stateDoc(s, 'stopped')));
+  removeStateDir(dir);
+}

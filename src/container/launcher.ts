@@ -1,0 +1,86 @@
+// The parent side of the create protocol (drawn in protocol/messages.ts): starts
+// runts-nsexec, answers each stage, and returns the init's pid once runts-finalize is READY.
+import { spawn } from 'node:child_process';
+import { closeSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ATTR, MSG } from '../protocol/messages.js';
+import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
+import { socketPair } from '../linux/fd.js';
+import { runHooks } from '../linux/run-hook.js';
+import type { Spec, State } from '../spec/types.js';
+import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
+
+export interface LaunchOpts {
+  id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean;
+  execSockFd: number; preserveFds: number; paths: StagePaths;
+  /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
+  onStagePid(pid: number): void;
+  /** Called as soon as the init's pid is known (so a failure can kill it). */
+  onInitPid(pid: number): void;
+}
+
+function writeIdMaps(pid: number, spec: Spec): void {
+  const fmt = (m: { containerID: number; hostID: number; size: number }[]) =>
+    m.map((x) => `${x.containerID} ${x.hostID} ${x.size}\n`).join('');
+  const l = spec.linux!;
+  if (l.uidMappings?.length) writeFileSync(`/proc/${pid}/uid_map`, fmt(l.uidMappings));
+  if (l.gidMappings?.length) writeFileSync(`/proc/${pid}/gid_map`, fmt(l.gidMappings));
+}
+
+function hookState(o: LaunchOpts, pid: number, status: State['status']): string {
+  const st: State = { ociVersion: o.spec.ociVersion, id: o.id, status, pid, bundle: o.bundle };
+  if (o.spec.annotations) st.annotations = o.spec.annotations;
+  return JSON.stringify(st);
+}
+
+/** Runs the create protocol; returns the init's pid. The caller cleans up on a throw. */
+export function launch(o: LaunchOpts): number {
+  const [mine, theirs] = socketPair();
+  const n = o.preserveFds;
+  const syncFd = 3 + n, stdio: (number | 'inherit')[] = [0, 1, 2];
+  for (let fd = 3; fd < 3 + n; fd++) stdio.push(fd);
+  stdio.push(theirs, o.execSockFd);
+  const child = spawn(o.paths.nsexec, [String(syncFd)], { stdio, env: {} });
+  child.on('error', () => undefined);
+  closeSync(theirs);
+  try {
+    return converse(mine, o, syncFd);
+  } finally {
+    closeSync(mine);
+  }
+}
+
+function converse(fd: number, o: LaunchOpts, syncFd: number): number {
+  const news = newNamespaces(o.spec);
+  writeMessage(fd, MSG.NS_PLAN, nsPlan(o.spec, o.paths, syncFd));
+  const stagePid = getU32(expectMessage(fd, MSG.STAGE_PID, 'runts-nsexec'), ATTR.PID)!;
+  if (news.has('user')) writeIdMaps(stagePid, o.spec);
+  o.onStagePid(stagePid);
+  writeMessage(fd, MSG.STAGE_GO);
+  const pid = getU32(expectMessage(fd, MSG.INIT_PID, 'runts-nsexec'), ATTR.PID)!;
+  o.onInitPid(pid);
+  if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
+  const plan: InitPlan = {
+    rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: news.has('mount'),
+    newUtsNs: news.has('uts'), inUserNs: news.has('user') || !!o.spec.linux?.namespaces?.some((x) => x.type === 'user'),
+    stateJson: hookState(o, pid, 'creating'),
+  };
+  writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
+  expectMessage(fd, MSG.HOOKS_RUN, 'the container init');
+  runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart');
+  runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime');
+  writeMessage(fd, MSG.HOOKS_DONE);
+  expectMessage(fd, MSG.ROOTFS_READY, 'the container init');
+  const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
+  writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan(o.spec, {
+    execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
+  }));
+  expectMessage(fd, MSG.READY, 'runts-finalize');
+  return pid;
+}
+
+export function stagePaths(): StagePaths {
+  const top = join(__dirname, '..');
+  const native = join(top, 'native', 'build');
+  return { node: process.execPath, init: join(top, 'dist', 'init.js'), nsexec: join(native, 'runts-nsexec'), finalize: join(native, 'runts-finalize') };
+}

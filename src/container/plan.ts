@@ -1,0 +1,96 @@
+// Builds what each stage receives from a validated config: NS_PLAN for runts-nsexec,
+// INIT_PLAN for the Node init, FINALIZE_PLAN for runts-finalize (see protocol/messages.ts).
+import { ATTR } from '../protocol/messages.js';
+import { attr, type Attr } from '../protocol/framing.js';
+import { CAPABILITIES } from '../spec/features.js';
+import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
+import { RuntimeError } from './errors.js';
+
+export const CLONE_FLAG: Record<Namespace['type'], number> = {
+  mount: 0x00020000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000,
+  pid: 0x20000000, network: 0x40000000, cgroup: 0x02000000, time: 0x00000080,
+};
+
+const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS',
+  'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'];
+
+export function newNamespaces(spec: Spec): Set<Namespace['type']> {
+  return new Set((spec.linux?.namespaces ?? []).filter((n) => !n.path).map((n) => n.type));
+}
+
+export interface StagePaths { node: string; init: string; nsexec: string; finalize: string }
+
+export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
+  const nss = spec.linux?.namespaces ?? [];
+  const flags = nss.filter((n) => !n.path).reduce((f, n) => f | CLONE_FLAG[n.type], 0);
+  const attrs: Attr[] = [attr.u32(ATTR.CLONE_FLAGS, flags)];
+  for (const n of nss.filter((x) => x.path)) {
+    const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[n.type] >>> 0);
+    attrs.push(attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(n.path!)])));
+  }
+  const offsets = Object.entries(spec.linux?.timeOffsets ?? {})
+    .map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`).join('\n');
+  if (offsets) attrs.push(attr.str(ATTR.TIME_OFFSETS, offsets + '\n'));
+  attrs.push(...attr.strs(ATTR.INIT_ARG, [paths.node, '--max-old-space-size=64', paths.init, String(syncFd)]));
+  attrs.push(attr.str(ATTR.FINALIZE_PATH, paths.finalize));
+  return attrs;
+}
+
+function capMask(names: string[] | undefined): bigint {
+  let mask = 0n;
+  for (const name of names ?? []) {
+    const bit = CAPABILITIES.indexOf(name);
+    if (bit < 0) throw new RuntimeError(`unknown capability "${name}"`);
+    mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+function rlimitAttrs(p: Process): Attr[] {
+  return (p.rlimits ?? []).map((r) => {
+    const res = RLIMITS.indexOf(r.type.replace(/^RLIMIT_/, ''));
+    if (res < 0) throw new RuntimeError(`unknown rlimit type "${r.type}"`);
+    const b = Buffer.alloc(20);
+    b.writeUInt32LE(res, 0); b.writeBigUInt64LE(BigInt(r.soft), 4); b.writeBigUInt64LE(BigInt(r.hard), 12);
+    return attr.bytes(ATTR.RLIMIT, b);
+  });
+}
+
+function hookAttrs(hooks: Hook[]): Attr[] {
+  return hooks.flatMap((h) => [
+    attr.str(ATTR.HOOK_PATH, h.path),
+    ...attr.strs(ATTR.HOOK_ARG, h.args ?? [h.path]),
+    ...attr.strs(ATTR.HOOK_ENV, h.env ?? []),
+    ...(h.timeout ? [attr.u32(ATTR.HOOK_TIMEOUT, h.timeout)] : []),
+  ]);
+}
+
+export interface FinalizeOpts { execSockFd: number; keepFds: number[]; stateJson: string; seccomp?: { bpf: Buffer; flags: number } }
+
+export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
+  const p = spec.process;
+  const attrs: Attr[] = [
+    attr.u32(ATTR.EXEC_SOCK_FD, o.execSockFd),
+    ...o.keepFds.map((fd) => attr.u32(ATTR.KEEP_FD, fd)),
+    attr.str(ATTR.STATE_JSON, o.stateJson),
+    ...hookAttrs(spec.hooks?.startContainer ?? []),
+  ];
+  if (!p) return [...attrs, attr.u32(ATTR.NO_PROCESS, 1), attr.str(ATTR.CWD, '/')];
+  const c = p.capabilities;
+  attrs.push(
+    ...attr.strs(ATTR.ARG, p.args ?? []), ...attr.strs(ATTR.ENV, p.env ?? []), attr.str(ATTR.CWD, p.cwd),
+    attr.u32(ATTR.UID, p.user.uid), attr.u32(ATTR.GID, p.user.gid),
+    ...(p.user.additionalGids ?? []).map((g) => attr.u32(ATTR.ADDITIONAL_GID, g)),
+    attr.u32(ATTR.NO_NEW_PRIVS, p.noNewPrivileges ? 1 : 0), ...rlimitAttrs(p),
+  );
+  if (p.user.umask !== undefined) attrs.push(attr.u32(ATTR.UMASK, p.user.umask));
+  if (c) attrs.push(attr.u64s(ATTR.CAPS, [c.bounding, c.effective, c.inheritable, c.permitted, c.ambient].map(capMask)));
+  if (o.seccomp) attrs.push(attr.bytes(ATTR.SECCOMP_BPF, o.seccomp.bpf), attr.u32(ATTR.SECCOMP_FLAGS, o.seccomp.flags));
+  return attrs;
+}
+
+/** INIT_PLAN: what the Node init needs for the rootfs and the createContainer hooks. */
+export interface InitPlan {
+  rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
+  newMountNs: boolean; newUtsNs: boolean; inUserNs: boolean; stateJson: string;
+}

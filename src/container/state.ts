@@ -1,0 +1,31 @@
+// state and list: what runc prints for one container, and for all under the root.
+import { readdirSync } from 'node:fs';
+import { readSaved, stateDir, type Saved } from './store.js';
+import { status, stateDoc } from './status.js';
+import type { Status } from '../spec/types.js';
+
+/** runc's state output: the spec's state plus rootfs, created and owner; pid 0 once stopped. */
+export function containerState(root: string, id: string): Record<string, unknown> {
+  const s = readSaved(root, id);
+  return describe(s, status(stateDir(root, id), s));
+}
+
+function describe(s: Saved, st: Status): Record<string, unknown> {
+  const doc = stateDoc(s, st);
+  return { ...doc, pid: doc.pid ?? 0, rootfs: s.rootfs, created: s.created, owner: s.owner };
+}
+
+export interface ListEntry { id: string; pid: number; status: Status; bundle: string; created: string; owner: string }
+
+export function listContainers(root: string): ListEntry[] {
+  let ids: string[];
+  try { ids = readdirSync(root).sort(); } catch { return []; }
+  const out: ListEntry[] = [];
+  for (const id of ids) {
+    let s: Saved;
+    try { s = readSaved(root, id); } catch { continue; }
+    const st = status(stateDir(root, id), s);
+    out.push({ id, pid: st === 'stopped' ? 0 : s.pid, status: st, bundle: s.bundle, created: s.created, owner: s.owner });
+  }
+  return out;
+}

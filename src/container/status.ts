@@ -1,0 +1,27 @@
+// Status is derived, not stored: from the init's pid and start time, the exec socket (present
+// until `start`), and the freezer.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTime } from '../linux/process.js';
+import type { State, Status } from '../spec/types.js';
+import { OCI_VERSION } from '../spec/types.js';
+import { EXEC_SOCK, type Saved } from './store.js';
+import { isFrozen } from './cgroup.js';
+
+export function isAlive(s: Saved): boolean {
+  return s.pid > 0 && startTime(s.pid) === s.startTime;
+}
+
+export function status(dir: string, s: Saved): Status {
+  if (!isAlive(s)) return 'stopped';
+  if (existsSync(join(dir, EXEC_SOCK))) return 'created';
+  return isFrozen(s) ? 'paused' : 'running';
+}
+
+/** The state document of the spec's "state" operation. */
+export function stateDoc(s: Saved, st: Status): State {
+  const doc: State = { ociVersion: OCI_VERSION, id: s.id, status: st, bundle: s.bundle };
+  if (st !== 'stopped') doc.pid = s.pid;
+  if (s.spec.annotations) doc.annotations = s.spec.annotations;
+  return doc;
+}

@@ -1,0 +1,37 @@
+// The Node init: container PID 1 in its new namespaces, before pivot_root. Started by
+// runts-nsexec as `node init.js SYNC_FD FINALIZE_MEMFD`. Sets up the rootfs, lets the parent
+// run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
+// Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
+// modules are loaded here, at start, because host paths disappear at pivot_root.
+import { ATTR, MSG } from '../protocol/messages.js';
+import { expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
+import { setCloexec } from '../linux/fd.js';
+import { fexecve, setNonDumpable } from '../linux/process.js';
+import { runHooks } from '../linux/run-hook.js';
+import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
+import type { Spec } from '../spec/types.js';
+
+interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string }
+
+function main(syncFd: number, finalizeFd: number): never {
+  const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
+  prepareRootfs(plan);
+  writeMessage(syncFd, MSG.HOOKS_RUN);
+  expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
+  runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
+  finishRootfs(plan);
+  writeMessage(syncFd, MSG.ROOTFS_READY);
+  // Node marks 0-2 close-on-exec; the process must get them. The memfd must not leak on.
+  for (const fd of [0, 1, 2]) { try { setCloexec(fd, false); } catch { /* closed: fine */ } }
+  setCloexec(finalizeFd, true);
+  return fexecve(finalizeFd, ['runts:init', String(syncFd)], []);
+}
+
+const syncFd = Number(process.argv[2]);
+try {
+  setNonDumpable();
+  main(syncFd, Number(process.argv[3]));
+} catch (e) {
+  try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }
+  process.exit(1);
+}

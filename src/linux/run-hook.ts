@@ -1,0 +1,33 @@
+// Runs one OCI hook: path, args (args[0] is argv[0]), env, the state JSON on stdin, and a
+// timeout after which it is killed. Used by the parent and by the Node init.
+import { spawnSync } from 'node:child_process';
+import type { Hook } from '../spec/types.js';
+
+function envObject(list: string[] | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of list ?? []) {
+    const i = kv.indexOf('=');
+    if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return env;
+}
+
+/** Throws an Error naming the phase, the hook and what went wrong. */
+export function runHook(hook: Hook, stateJson: string, phase: string, index: number): void {
+  const name = `error running ${phase} hook #${index}`;
+  const r = spawnSync(hook.path, (hook.args ?? [hook.path]).slice(1), {
+    argv0: hook.args?.[0] ?? hook.path, env: envObject(hook.env), input: stateJson,
+    timeout: hook.timeout ? hook.timeout * 1000 : undefined, killSignal: 'SIGKILL',
+    stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20,
+  });
+  const err = r.error as NodeJS.ErrnoException | undefined;
+  if (err?.code === 'ETIMEDOUT') throw new Error(`${name}: ${hook.path}: timeout after ${hook.timeout} seconds`);
+  if (err && err.code !== 'EPIPE') throw new Error(`${name}: ${hook.path}: ${err.message}`);
+  if (r.status === 0) return;
+  const how = r.signal ? `signal: ${r.signal}` : `exit status ${r.status}`;
+  throw new Error(`${name}: ${hook.path}: ${how}, stdout: ${String(r.stdout ?? '').trim()}, stderr: ${String(r.stderr ?? '').trim()}`);
+}
+
+export function runHooks(hooks: Hook[] | undefined, stateJson: string, phase: string): void {
+  (hooks ?? []).forEach((h, i) => runHook(h, stateJson, phase, i));
+}
