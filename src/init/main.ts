@@ -21,8 +21,12 @@ function main(syncFd: number, finalizeFd: number): never {
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
   finishRootfs(plan);
   writeMessage(syncFd, MSG.ROOTFS_READY);
-  // Node marks 0-2 close-on-exec; the process must get them. The memfd must not leak on.
-  for (const fd of [0, 1, 2]) { try { setCloexec(fd, false); } catch { /* closed: fine */ } }
+  // Node marks inherited fds close-on-exec. runts-finalize must get stdio, the preserved fds,
+  // the sync socket and the exec socket: fds 0 .. syncFd+1 (launcher.ts lays them out so).
+  // It closes whatever it is not told to keep; the memfd must not reach it.
+  for (let fd = 0; fd <= syncFd + 1; fd++) {
+    if (fd !== finalizeFd) { try { setCloexec(fd, false); } catch { /* not open: fine */ } }
+  }
   setCloexec(finalizeFd, true);
   return fexecve(finalizeFd, ['runts:init', String(syncFd)], []);
 }
