@@ -7,6 +7,7 @@ import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
 import { socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
+import { reapChild } from '../linux/process.js';
 import type { Spec, State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 
@@ -42,6 +43,7 @@ export function launch(o: LaunchOpts): number {
   stdio.push(theirs, o.execSockFd);
   const child = spawn(o.paths.nsexec, [String(syncFd)], { stdio, env: {} });
   child.on('error', () => undefined);
+  child.unref();
   closeSync(theirs);
   try {
     return converse(mine, o, syncFd);
@@ -58,6 +60,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number): number {
   o.onStagePid(stagePid);
   writeMessage(fd, MSG.STAGE_GO);
   const pid = getU32(expectMessage(fd, MSG.INIT_PID, 'runts-nsexec'), ATTR.PID)!;
+  reapChild(stagePid); // nsexec exits after INIT_PID; no zombie may outlive create
   o.onInitPid(pid);
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
   const plan: InitPlan = {

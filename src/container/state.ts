@@ -12,7 +12,10 @@ export function containerState(root: string, id: string): Record<string, unknown
 
 function describe(s: Saved, st: Status): Record<string, unknown> {
   const doc = stateDoc(s, st);
-  return { ...doc, pid: doc.pid ?? 0, rootfs: s.rootfs, created: s.created, owner: s.owner };
+  return {
+    ociVersion: doc.ociVersion, id: doc.id, pid: doc.pid ?? 0, status: st, bundle: s.bundle,
+    rootfs: s.rootfs, created: s.created, owner: s.owner, ...(doc.annotations ? { annotations: doc.annotations } : {}),
+  };
 }
 
 export interface ListEntry { id: string; pid: number; status: Status; bundle: string; created: string; owner: string }

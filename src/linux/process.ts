@@ -97,6 +97,12 @@ export function pidfdWait(pidfd: number, timeoutMs: number): boolean {
   }
 }
 
+/** Waits for our child pid to exit and reaps it (ECHILD: already reaped, fine). */
+export function reapChild(pid: number): void {
+  const st = new Int32Array(1);
+  while (c.waitpid(pid, st, 0) < 0 && koffi.errno() === 4) { /* EINTR */ }
+}
+
 /** Reaps pid if it is our child and has exited; ignores ECHILD. */
 export function reapIfChild(pid: number): void {
   c.waitpid(pid, new Int32Array(1), WNOHANG);
