@@ -9,7 +9,7 @@ import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
 import { launch, stagePaths } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
-import { killAndReap } from './destroy.js';
+import { killAndReap, runPoststop } from './destroy.js';
 
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
@@ -50,6 +50,8 @@ export function create(o: CreateOpts): Saved {
   } catch (e) {
     if (pid) killAndReap(pid);
     try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
+    // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
+    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: spec.ociVersion, id: o.id, status: 'stopped', bundle }));
     removeStateDir(dir);
     throw e;
   } finally {
