@@ -26,7 +26,7 @@ struct hook { char *path; char **argv, **envp; size_t argc, envc; uint32_t timeo
 struct plan {
 	char **argv, **envp;
 	size_t argc, envc;
-	char *cwd, *state_json;
+	char *cwd, *state_json, *keyring;
 	uint32_t uid, gid, umask, has_umask, nnp, no_process, seccomp_flags;
 	gid_t gids[256];
 	size_t ngids;
@@ -75,6 +75,7 @@ static void add_attr(struct plan *p, const struct attr *a)
 	case ATTR_NO_PROCESS: p->no_process = attr_u32(a); break;
 	case ATTR_SECCOMP_FLAGS: p->seccomp_flags = attr_u32(a); break;
 	case ATTR_STATE_JSON: p->state_json = attr_str(a); break;
+	case ATTR_SESSION_KEYRING: p->keyring = attr_str(a); break;
 	case ATTR_EXEC_SOCK_FD: p->exec_sock = (int)attr_u32(a); break;
 	case ATTR_ADDITIONAL_GID:
 		if (p->ngids == 256)
@@ -156,6 +157,14 @@ static void set_rlimits(const struct plan *p)
 		if (setrlimit((int)p->rlimits[i].res, &rl) < 0)
 			bail("error setting rlimit type %u: %s", p->rlimits[i].res, errtext(errno));
 	}
+}
+
+/* A new session keyring, so the container does not share the caller's (runc does the same;
+ * kernels without keyrings answer ENOSYS, and that is fine). */
+static void join_keyring(const struct plan *p)
+{
+	if (p->keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->keyring) < 0 && errno != ENOSYS)
+		bail("join session keyring %s: %s", p->keyring, errtext(errno));
 }
 
 static void enter_cwd(const struct plan *p)
@@ -366,6 +375,7 @@ int main(int argc, char **argv)
 	read_plan(&p);
 	close_other_fds(&p);
 	set_rlimits(&p);
+	join_keyring(&p);
 	enter_cwd(&p);
 	if (!p.no_process)
 		path = look_path(&p);

@@ -35,7 +35,7 @@ export function create(o: CreateOpts): Saved {
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     const cg = cgroup;
     pid = launch({
-      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, execSockFd: sock, preserveFds: o.preserveFds,
+      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock, preserveFds: o.preserveFds,
       paths: stagePaths(),
       onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
       onInitPid: (p) => { pid = p; },

@@ -12,7 +12,7 @@ import type { Spec, State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 
 export interface LaunchOpts {
-  id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean;
+  id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
   execSockFd: number; preserveFds: number; paths: StagePaths;
   /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
   onStagePid(pid: number): void;
@@ -77,6 +77,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number): number {
   const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
   writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan(o.spec, {
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
+    keyring: o.noNewKeyring ? undefined : `_ses.${o.id}`,
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
   return pid;

@@ -65,7 +65,9 @@ function hookAttrs(hooks: Hook[]): Attr[] {
   ]);
 }
 
-export interface FinalizeOpts { execSockFd: number; keepFds: number[]; stateJson: string; seccomp?: { bpf: Buffer; flags: number } }
+export interface FinalizeOpts {
+  execSockFd: number; keepFds: number[]; stateJson: string; keyring?: string; seccomp?: { bpf: Buffer; flags: number };
+}
 
 export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   const p = spec.process;
@@ -74,6 +76,7 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
     ...o.keepFds.map((fd) => attr.u32(ATTR.KEEP_FD, fd)),
     attr.str(ATTR.STATE_JSON, o.stateJson),
     ...hookAttrs(spec.hooks?.startContainer ?? []),
+    ...(o.keyring ? [attr.str(ATTR.SESSION_KEYRING, o.keyring)] : []),
   ];
   if (!p) return [...attrs, attr.u32(ATTR.NO_PROCESS, 1), attr.str(ATTR.CWD, '/')];
   const c = p.capabilities;

@@ -71,6 +71,7 @@ export const ATTR = {
   EXEC_SOCK_FD: 47,   // u32: the listening exec socket
   KEEP_FD: 48,        // u32, repeated: fds the process keeps (0-2 are always kept)
   NO_PROCESS: 49,     // u32 1: the config has no process; start must fail
+  SESSION_KEYRING: 50, // string: join a new session keyring of this name (absent: --no-new-keyring)
   // ERROR
   MESSAGE: 60,        // string
 } as const;
