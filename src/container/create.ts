@@ -5,6 +5,7 @@ import os from 'node:os';
 import { listenUnix } from '../linux/fd.js';
 import { startTime } from '../linux/process.js';
 import { loadBundleConfig } from '../spec/load.js';
+import { OCI_VERSION } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
 import { launch, stagePaths } from './launcher.js';
@@ -51,7 +52,7 @@ export function create(o: CreateOpts): Saved {
     if (pid) killAndReap(pid);
     try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
     // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
-    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: spec.ociVersion, id: o.id, status: 'stopped', bundle }));
+    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }));
     removeStateDir(dir);
     throw e;
   } finally {

@@ -8,7 +8,7 @@ import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
 import { socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
-import type { Spec, State } from '../spec/types.js';
+import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 
 export interface LaunchOpts {
@@ -29,7 +29,7 @@ function writeIdMaps(pid: number, spec: Spec): void {
 }
 
 function hookState(o: LaunchOpts, pid: number, status: State['status']): string {
-  const st: State = { ociVersion: o.spec.ociVersion, id: o.id, status, pid, bundle: o.bundle };
+  const st: State = { ociVersion: OCI_VERSION, id: o.id, status, pid, bundle: o.bundle };
   if (o.spec.annotations) st.annotations = o.spec.annotations;
   return JSON.stringify(st);
 }
