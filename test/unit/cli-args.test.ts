@@ -1,0 +1,41 @@
+import t from 'tap';
+import { parseArgs, requireArgs, type OptSpec } from '../../src/cli/args.js';
+import { parseSignal } from '../../src/cli/signal.js';
+
+const spec: OptSpec = {
+  bundle: { type: 'string', alias: 'b', default: '' }, 'no-subreaper': { type: 'boolean' },
+  'preserve-fds': { type: 'number', default: 0 }, env: { type: 'array', alias: 'e' },
+};
+
+t.test('Go flag forms: -long and --long, = or separate value', async (t) => {
+  t.same(parseArgs(['-no-subreaper', '--bundle', '/b', 'id'], spec).opts['no-subreaper'], true);
+  t.equal(parseArgs(['-bundle=/x', 'id'], spec).opts.bundle, '/x');
+  t.equal(parseArgs(['-b', '/y', 'id'], spec).opts.bundle, '/y');
+  t.equal(parseArgs(['--preserve-fds', '2', 'id'], spec).opts['preserve-fds'], 2);
+});
+
+t.test('options stop at the first positional', async (t) => {
+  const p = parseArgs(['-e', 'A=1', 'id', 'sh', '-c', 'echo --bundle'], spec);
+  t.same(p.args, ['id', 'sh', '-c', 'echo --bundle']);
+  t.same(p.opts.env, ['A=1']);
+});
+
+t.test('unknown flags are errors in runc words', async (t) => {
+  t.throws(() => parseArgs(['--nope', 'id'], spec), /^flag provided but not defined: -nope$/);
+  t.throws(() => parseArgs(['-x', 'id'], spec), /flag provided but not defined: -x/);
+});
+
+t.test('argument counts', async (t) => {
+  t.throws(() => requireArgs('start', [], 1), /"start" requires exactly 1 argument\(s\)/);
+  t.throws(() => requireArgs('kill', ['a', 'b', 'c'], 1, 2), /a maximum of 2/);
+  t.doesNotThrow(() => requireArgs('kill', ['a'], 1, 2));
+});
+
+t.test('signals by name, with or without SIG, and number', async (t) => {
+  t.equal(parseSignal('KILL'), 9);
+  t.equal(parseSignal('SIGTERM'), 15);
+  t.equal(parseSignal('sigusr1'), 10);
+  t.equal(parseSignal('9'), 9);
+  t.throws(() => parseSignal('NOPE'), /unknown signal "NOPE"/);
+  t.throws(() => parseSignal('0'), /unknown signal/);
+});
