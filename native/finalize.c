@@ -120,8 +120,8 @@ static void read_plan(struct plan *p)
 	expect_msg(&m, MSG_FINALIZE_PLAN);
 	while (next_attr(&m, &off, &a))
 		add_attr(p, &a);
-	if (p->exec_sock < 0 || !p->cwd)
-		bail("protocol: FINALIZE_PLAN lacks the exec socket or cwd");
+	if (!p->cwd)
+		bail("protocol: FINALIZE_PLAN lacks cwd");
 }
 
 static int kept(const struct plan *p, int fd)
@@ -261,7 +261,8 @@ static char *run_hook(const struct hook *h, const char *state)
 	return err;
 }
 
-/* From here on errors go to the `runts start` connection. */
+/* After READY, errors go to the `runts start` connection; in exec mode (no exec socket)
+ * they go to the parent on the sync socket, as before READY. */
 static int start_conn = -1;
 
 __attribute__((noreturn, format(printf, 1, 2))) static void fail_start(const char *fmt, ...)
@@ -271,6 +272,8 @@ __attribute__((noreturn, format(printf, 1, 2))) static void fail_start(const cha
 	va_start(ap, fmt);
 	int n = vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	if (start_conn < 0)
+		bail("%s", text);
 	write_full(start_conn, text, (size_t)(n < (int)sizeof text ? n : (int)sizeof text - 1));
 	_exit(1);
 }
@@ -379,6 +382,11 @@ int main(int argc, char **argv)
 	enter_cwd(&p);
 	if (!p.no_process)
 		path = look_path(&p);
+	if (p.exec_sock < 0) {
+		/* exec: no start to wait for; the parent reads EOF once execve() closes this. */
+		fcntl(sync_fd, F_SETFD, FD_CLOEXEC);
+		exec_process(&p, path);
+	}
 	send_msg(MSG_READY, NULL, 0);
 	close(sync_fd);
 	sync_fd = -1;

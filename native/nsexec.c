@@ -22,6 +22,7 @@ struct plan {
 	struct ns_join joins[8];
 	size_t njoins;
 	char *time_offsets, *finalize_path;
+	uint32_t direct_finalize;
 	char **init_argv;
 	size_t init_argc;
 };
@@ -52,6 +53,7 @@ static void read_plan(struct plan *p)
 		case ATTR_CLONE_FLAGS: p->clone_flags = attr_u32(&a); break;
 		case ATTR_TIME_OFFSETS: p->time_offsets = attr_str(&a); break;
 		case ATTR_FINALIZE_PATH: p->finalize_path = attr_str(&a); break;
+		case ATTR_DIRECT_FINALIZE: p->direct_finalize = attr_u32(&a); break;
 		case ATTR_INIT_ARG: vec_push(&p->init_argv, &p->init_argc, attr_str(&a)); break;
 		case ATTR_NS_PATH:
 			if (p->njoins == 8 || a.len < 5)
@@ -62,7 +64,7 @@ static void read_plan(struct plan *p)
 			break;
 		}
 	}
-	if (!p->init_argc || !p->finalize_path)
+	if ((!p->init_argc && !p->direct_finalize) || !p->finalize_path)
 		bail("protocol: NS_PLAN lacks the init command or the finalize path");
 }
 
@@ -146,16 +148,34 @@ static void become_root_in_userns(void)
 		bail("setresuid 0 in the user namespace: %s", errtext(errno));
 }
 
+/* The clone child: the Node init for create, runts-finalize itself for exec. */
+static void exec_next(struct plan *p, int mfd)
+{
+	static char *no_env[] = { NULL };
+	char fdarg[16], syncarg[16];
+	if (p->direct_finalize) {
+		snprintf(syncarg, sizeof syncarg, "%d", sync_fd);
+		char *argv[] = { "runts:exec", syncarg, NULL };
+		fcntl(mfd, F_SETFD, FD_CLOEXEC);
+		fexecve(mfd, argv, no_env);
+		bail("exec runts-finalize from its memfd: %s", errtext(errno));
+	}
+	snprintf(fdarg, sizeof fdarg, "%d", mfd);
+	vec_push(&p->init_argv, &p->init_argc, fdarg);
+	execve(p->init_argv[0], p->init_argv, no_env);
+	bail("exec the container init %s: %s", p->init_argv[0], errtext(errno));
+}
+
 int main(int argc, char **argv)
 {
 	struct plan p = { 0 };
-	char fdarg[16];
-	static char *no_env[] = { NULL };
 
 	if (argc < 2)
 		bail("usage: runts-nsexec SYNC_FD (started by runts, not by hand)");
 	sync_fd = atoi(argv[1]);
 	read_plan(&p);
+	/* Before any join: a joined mount namespace hides the host's runts-finalize. */
+	int mfd = sealed_copy(p.finalize_path);
 	open_joins(&p);
 	join(&p, 1);
 	if ((p.clone_flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)
@@ -171,16 +191,11 @@ int main(int argc, char **argv)
 		bail("unshare namespaces 0x%x: %s", rest, errtext(errno));
 	if (p.time_offsets && *p.time_offsets)
 		write_time_offsets(p.time_offsets);
-
-	snprintf(fdarg, sizeof fdarg, "%d", sealed_copy(p.finalize_path));
-	vec_push(&p.init_argv, &p.init_argc, fdarg);
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
 	if (pid < 0)
 		bail("clone the container init: %s", errtext(errno));
-	if (pid == 0) {
-		execve(p.init_argv[0], p.init_argv, no_env);
-		bail("exec the container init %s: %s", p.init_argv[0], errtext(errno));
-	}
+	if (pid == 0)
+		exec_next(&p, mfd);
 	send_pid(MSG_INIT_PID, pid);
 	return 0;
 }

@@ -9,6 +9,7 @@ import { runCmd } from './commands/run.js';
 import { deleteCmd, killCmd, startCmd, stateCmd } from './commands/lifecycle.js';
 import { listCmd } from './commands/list.js';
 import { featuresCmd, specCmd } from './commands/spec.js';
+import { execCmd } from './commands/exec.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -19,11 +20,11 @@ const GLOBAL: OptSpec = {
   help: { type: 'boolean', alias: 'h' }, version: { type: 'boolean', alias: 'v' },
 };
 
-const COMMANDS: Command[] = [createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, specCmd, featuresCmd];
+const COMMANDS: Command[] = [createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, execCmd, specCmd, featuresCmd];
 
 /** Commands of runc that runts does not have yet: they say so instead of pretending. */
 const MISSING: Record<string, string> = {
-  exec: 'exec', ps: 'ps', pause: 'pause', resume: 'resume', update: 'update', events: 'events',
+  ps: 'ps', pause: 'pause', resume: 'resume', update: 'update', events: 'events',
   checkpoint: 'checkpoint', restore: 'restore',
 };
 
@@ -44,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   if (!name || g.opts.help) { out(help()); return name ? 0 : 1; }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    if (MISSING[name]) throw Object.assign(new Error(`${name} is not implemented in runts yet`), { status: name === 'exec' ? 255 : 1 });
+    if (MISSING[name]) throw new Error(`${name} is not implemented in runts yet`);
     throw new UsageError(`No help topic for '${name}'`);
   }
   const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };

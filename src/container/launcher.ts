@@ -10,6 +10,7 @@ import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
+import type { Attr } from '../protocol/framing.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -34,33 +35,49 @@ function hookState(o: LaunchOpts, pid: number, status: State['status']): string 
   return JSON.stringify(st);
 }
 
+/** Starts runts-nsexec with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n and,
+ * for create, the exec socket at 4+n. Returns our end of the sync socket and its number there. */
+export function spawnStage(paths: StagePaths, preserveFds: number, execSockFd?: number): { fd: number; syncFd: number } {
+  const [mine, theirs] = socketPair();
+  const syncFd = 3 + preserveFds, stdio: number[] = [0, 1, 2];
+  for (let fd = 3; fd < syncFd; fd++) stdio.push(fd);
+  stdio.push(theirs);
+  if (execSockFd !== undefined) stdio.push(execSockFd);
+  try {
+    const child = spawn(paths.nsexec, [String(syncFd)], { stdio, env: {} });
+    child.on('error', () => undefined);
+    child.unref();
+  } finally { closeSync(theirs); }
+  return { fd: mine, syncFd };
+}
+
+/** NS_PLAN, STAGE_PID (onStagePid: maps, cgroup), STAGE_GO, INIT_PID: returns the pid. */
+export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: number) => void): number {
+  writeMessage(fd, MSG.NS_PLAN, plan);
+  const stagePid = getU32(expectMessage(fd, MSG.STAGE_PID, 'runts-nsexec'), ATTR.PID)!;
+  onStagePid(stagePid);
+  writeMessage(fd, MSG.STAGE_GO);
+  const pid = getU32(expectMessage(fd, MSG.INIT_PID, 'runts-nsexec'), ATTR.PID)!;
+  reapChild(stagePid); // nsexec exits after INIT_PID; no zombie may outlive the command
+  return pid;
+}
+
 /** Runs the create protocol; returns the init's pid. The caller cleans up on a throw. */
 export function launch(o: LaunchOpts): number {
-  const [mine, theirs] = socketPair();
-  const n = o.preserveFds;
-  const syncFd = 3 + n, stdio: (number | 'inherit')[] = [0, 1, 2];
-  for (let fd = 3; fd < 3 + n; fd++) stdio.push(fd);
-  stdio.push(theirs, o.execSockFd);
-  const child = spawn(o.paths.nsexec, [String(syncFd)], { stdio, env: {} });
-  child.on('error', () => undefined);
-  child.unref();
-  closeSync(theirs);
+  const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, o.execSockFd);
   try {
-    return converse(mine, o, syncFd);
+    return converse(fd, o, syncFd);
   } finally {
-    closeSync(mine);
+    closeSync(fd);
   }
 }
 
 function converse(fd: number, o: LaunchOpts, syncFd: number): number {
   const news = newNamespaces(o.spec);
-  writeMessage(fd, MSG.NS_PLAN, nsPlan(o.spec, o.paths, syncFd));
-  const stagePid = getU32(expectMessage(fd, MSG.STAGE_PID, 'runts-nsexec'), ATTR.PID)!;
-  if (news.has('user')) writeIdMaps(stagePid, o.spec);
-  o.onStagePid(stagePid);
-  writeMessage(fd, MSG.STAGE_GO);
-  const pid = getU32(expectMessage(fd, MSG.INIT_PID, 'runts-nsexec'), ATTR.PID)!;
-  reapChild(stagePid); // nsexec exits after INIT_PID; no zombie may outlive create
+  const pid = namespaceStage(fd, nsPlan(o.spec, o.paths, syncFd), (stagePid) => {
+    if (news.has('user')) writeIdMaps(stagePid, o.spec);
+    o.onStagePid(stagePid);
+  });
   o.onInitPid(pid);
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
   const plan: InitPlan = {

@@ -66,15 +66,15 @@ function hookAttrs(hooks: Hook[]): Attr[] {
 }
 
 export interface FinalizeOpts {
-  execSockFd: number; keepFds: number[]; stateJson: string; keyring?: string; seccomp?: { bpf: Buffer; flags: number };
+  execSockFd?: number; keepFds: number[]; stateJson?: string; keyring?: string; seccomp?: { bpf: Buffer; flags: number };
 }
 
 export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   const p = spec.process;
   const attrs: Attr[] = [
-    attr.u32(ATTR.EXEC_SOCK_FD, o.execSockFd),
+    ...(o.execSockFd !== undefined ? [attr.u32(ATTR.EXEC_SOCK_FD, o.execSockFd)] : []),
     ...o.keepFds.map((fd) => attr.u32(ATTR.KEEP_FD, fd)),
-    attr.str(ATTR.STATE_JSON, o.stateJson),
+    ...(o.stateJson ? [attr.str(ATTR.STATE_JSON, o.stateJson)] : []),
     ...hookAttrs(spec.hooks?.startContainer ?? []),
     ...(o.keyring ? [attr.str(ATTR.SESSION_KEYRING, o.keyring)] : []),
   ];
@@ -90,6 +90,19 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   if (c) attrs.push(attr.u64s(ATTR.CAPS, [c.bounding, c.effective, c.inheritable, c.permitted, c.ambient].map(capMask)));
   if (o.seccomp) attrs.push(attr.bytes(ATTR.SECCOMP_BPF, o.seccomp.bpf), attr.u32(ATTR.SECCOMP_FLAGS, o.seccomp.flags));
   return attrs;
+}
+
+const NS_FILE: Record<Namespace['type'], string> = {
+  mount: 'mnt', uts: 'uts', ipc: 'ipc', user: 'user', pid: 'pid', network: 'net', cgroup: 'cgroup', time: 'time',
+};
+
+/** exec: join every namespace of the running init through /proc, and exec runts-finalize directly. */
+export function execNsPlan(spec: Spec, initPid: number, paths: StagePaths): Attr[] {
+  const joins = (spec.linux?.namespaces ?? []).map((n) => {
+    const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[n.type] >>> 0);
+    return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(`/proc/${initPid}/ns/${NS_FILE[n.type]}`)]));
+  });
+  return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.str(ATTR.FINALIZE_PATH, paths.finalize)];
 }
 
 /** INIT_PLAN: what the Node init needs for the rootfs and the createContainer hooks. */

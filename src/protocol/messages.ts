@@ -21,6 +21,9 @@
 //   S -- connect, 1 byte ------------------------------------------------------->|  startContainer hooks,
 //   S <-- EOF on success (the connection is close-on-exec), or an error text ----|  creds, caps, NNP,
 //                                                                                    seccomp, execve
+// exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE; N's child
+// fexecve()s runts-finalize, which gets FINALIZE_PLAN without EXEC_SOCK_FD, prepares the
+// process and execs it: P reads EOF (the sync socket is then close-on-exec) or ERROR.
 // Any stage may send ERROR (one attribute: the message) instead of its next message and exit 1.
 // A message is: u32 payload length, u32 kind, payload. A payload is a run of attributes:
 // u32 type, u32 length, bytes. Integers are little-endian (host order); strings carry no NUL.
@@ -46,6 +49,7 @@ export const ATTR = {
   TIME_OFFSETS: 3,    // string: the text written to /proc/self/timens_offsets
   INIT_ARG: 4,        // string, repeated: argv of the Node init
   FINALIZE_PATH: 5,   // string: host path of runts-finalize, copied into a sealed memfd
+  DIRECT_FINALIZE: 6, // u32 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
   // STAGE_PID, INIT_PID
   PID: 10,            // u32
   // INIT_PLAN

@@ -1,0 +1,53 @@
+// The process of `runts exec`: a --process file, or the container's own process with the
+// arguments and flags applied as runc applies them. --cap never reaches the inheritable set
+// (CVE-2022-29162).
+import { readFileSync } from 'node:fs';
+import type { Process } from '../spec/types.js';
+import { RuntimeError } from './errors.js';
+
+export interface ExecProcessOpts {
+  processFile?: string; args: string[]; tty: boolean; cwd?: string; env: string[]; user?: string;
+  additionalGids: number[]; caps: string[]; noNewPrivs: boolean; apparmor?: string; processLabel?: string;
+}
+
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+function fromFile(path: string): Process {
+  try { return JSON.parse(readFileSync(path, 'utf8')) as Process; } catch (e) {
+    throw new RuntimeError(`${path}: ${(e as Error).message}`);
+  }
+}
+
+function parseUser(text: string): { uid: number; gid?: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(text);
+  if (!m) throw new RuntimeError(`invalid --user "${text}": want uid[:gid] as numbers`);
+  return { uid: Number(m[1]), gid: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
+  if (!o.args.length) throw new RuntimeError('exec: no command given: pass arguments or --process');
+  const p: Process = structuredClone(base ?? { cwd: '/', user: { uid: 0, gid: 0 } });
+  p.args = o.args;
+  p.terminal = o.tty;
+  p.env = [...(p.env ?? []), ...o.env];
+  if (o.cwd) p.cwd = o.cwd;
+  if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
+  if (o.additionalGids.length) p.user.additionalGids = o.additionalGids;
+  if (o.noNewPrivs) p.noNewPrivileges = true;
+  if (o.apparmor) p.apparmorProfile = o.apparmor;
+  if (o.processLabel) p.selinuxLabel = o.processLabel;
+  if (o.caps.length) {
+    const c = (p.capabilities ??= {});
+    for (const set of ['bounding', 'effective', 'permitted', 'ambient'] as const) c[set] = [...new Set([...(c[set] ?? []), ...o.caps])];
+  }
+  return p;
+}
+
+export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
+  const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
+  if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
+  if (!p.cwd) p.cwd = '/';
+  if (p.terminal) throw new RuntimeError('exec with a terminal (-t, process.terminal) is not supported yet');
+  if (p.apparmorProfile || p.selinuxLabel) throw new RuntimeError('exec: this host has no AppArmor or SELinux for --apparmor/--process-label');
+  return p;
+}

@@ -1,0 +1,56 @@
+// exec: run a new process in a running (or created) container. Only the C stages run: nsexec
+// joins every namespace of the init and the cgroup, and its child exec()s runts-finalize,
+// which sets up the process and execs it (brief, rule 4: no Node inside a container).
+import { closeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { MSG } from '../protocol/messages.js';
+import { readMessage, getStr, writeMessage } from '../protocol/framing.js';
+import { ATTR } from '../protocol/messages.js';
+import { exitCode, signalIfSame, startTime, waitChild } from '../linux/process.js';
+import { RuntimeError } from './errors.js';
+import { savedCgroup } from './cgroup.js';
+import { execProcess, type ExecProcessOpts } from './exec-process.js';
+import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
+import { execNsPlan, finalizePlan } from './plan.js';
+import { readSaved, stateDir, writeFileAtomic } from './store.js';
+import { status } from './status.js';
+
+export interface ExecOpts extends ExecProcessOpts {
+  root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
+}
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
+
+function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
+  const saved = readSaved(o.root, o.id);
+  const st = status(stateDir(o.root, o.id), saved);
+  if (st === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
+  if (st === 'paused' && !o.ignorePaused) throw new RuntimeError('cannot exec in a paused container (use --ignore-paused to override)');
+  return saved;
+}
+
+/** Runs the exec protocol; returns the new process's pid once it has exec'd. */
+function launchExec(o: ExecOpts): number {
+  const saved = checkStatus(o);
+  const process = execProcess(saved.spec.process, o);
+  const paths = stagePaths();
+  const { fd } = spawnStage(paths, o.preserveFds);
+  try {
+    const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.apply(p));
+    const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
+    writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, { keepFds }));
+    const m = readMessage(fd);
+    if (m?.kind === MSG.ERROR) throw new RuntimeError(getStr(m, ATTR.MESSAGE) ?? 'exec failed');
+    if (m) throw new RuntimeError('protocol: unexpected message from runts-finalize during exec');
+    return pid;
+  } finally { closeSync(fd); }
+}
+
+export async function exec(o: ExecOpts): Promise<number> {
+  const pid = launchExec(o);
+  if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
+  if (o.detach) return 0;
+  const start = startTime(pid);
+  for (const sig of FORWARDED) process.on(sig, () => start && signalIfSame(pid, start, constants.signals[sig]));
+  return exitCode(await waitChild(pid));
+}
