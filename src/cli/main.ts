@@ -10,6 +10,7 @@ import { deleteCmd, killCmd, startCmd, stateCmd } from './commands/lifecycle.js'
 import { listCmd } from './commands/list.js';
 import { featuresCmd, specCmd } from './commands/spec.js';
 import { execCmd } from './commands/exec.js';
+import { eventsCmd, pauseCmd, psCmd, resumeCmd, updateCmd } from './commands/cgroup-cmds.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -20,13 +21,11 @@ const GLOBAL: OptSpec = {
   help: { type: 'boolean', alias: 'h' }, version: { type: 'boolean', alias: 'v' },
 };
 
-const COMMANDS: Command[] = [createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, execCmd, specCmd, featuresCmd];
+const COMMANDS: Command[] = [createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, execCmd,
+  pauseCmd, resumeCmd, psCmd, updateCmd, eventsCmd, specCmd, featuresCmd];
 
 /** Commands of runc that runts does not have yet: they say so instead of pretending. */
-const MISSING: Record<string, string> = {
-  ps: 'ps', pause: 'pause', resume: 'resume', update: 'update', events: 'events',
-  checkpoint: 'checkpoint', restore: 'restore',
-};
+const MISSING: Record<string, string> = { checkpoint: 'checkpoint', restore: 'restore' };
 
 function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;

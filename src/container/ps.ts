@@ -1,0 +1,23 @@
+// ps: the pids in the container's cgroup; as JSON, or as the rows of ps(1) for those pids.
+import { spawnSync } from 'node:child_process';
+import { RuntimeError, errNotRunning } from './errors.js';
+import { savedCgroup } from './cgroup.js';
+import { readSaved, stateDir } from './store.js';
+import { status } from './status.js';
+
+export function containerPids(root: string, id: string): number[] {
+  const saved = readSaved(root, id);
+  if (status(stateDir(root, id), saved) === 'stopped') throw errNotRunning();
+  return savedCgroup(saved)?.pids() ?? [saved.pid];
+}
+
+/** ps(1) output with args (default -ef), keeping the header and the rows of the container's pids. */
+export function psTable(pids: number[], args: string[]): string {
+  const r = spawnSync('ps', args.length ? args : ['-ef'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new RuntimeError(`ps ${args.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`);
+  const [head, ...rows] = r.stdout.split('\n');
+  const col = head.trim().split(/\s+/).indexOf('PID');
+  if (col < 0) throw new RuntimeError('couldn\'t find PID field in ps output');
+  const want = new Set(pids.map(String));
+  return [head, ...rows.filter((l) => want.has(l.trim().split(/\s+/)[col]))].join('\n') + '\n';
+}

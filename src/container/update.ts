@@ -1,0 +1,35 @@
+// update: apply new linux.resources to a running container's cgroups and remember them.
+import { readFileSync } from 'node:fs';
+import type { Resources } from '../spec/types.js';
+import { RuntimeError, errNotRunning } from './errors.js';
+import { savedCgroup } from './cgroup.js';
+import { readSaved, stateDir, writeSaved } from './store.js';
+import { status } from './status.js';
+
+/** Reads LinuxResources JSON from a file, or stdin for "-". */
+export function readResources(file: string): Resources {
+  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
+  try { return JSON.parse(text) as Resources; } catch (e) {
+    throw new RuntimeError(`${file === '-' ? 'stdin' : file}: invalid resources JSON: ${(e as Error).message}`);
+  }
+}
+
+function merge<T extends object>(a: T | undefined, b: T | undefined): T | undefined {
+  if (!b) return a;
+  const out: Record<string, unknown> = { ...(a ?? {}) };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? merge(out[k] as object | undefined, v as object) : v;
+  }
+  return out as T;
+}
+
+export function update(root: string, id: string, res: Resources): void {
+  const dir = stateDir(root, id);
+  const saved = readSaved(root, id);
+  if (status(dir, saved) === 'stopped') throw errNotRunning();
+  const cg = savedCgroup(saved);
+  if (!cg) throw new RuntimeError('container has no cgroup to update');
+  cg.set(res);
+  saved.spec.linux = { ...saved.spec.linux, resources: merge(saved.spec.linux?.resources, res) };
+  writeSaved(dir, saved);
+}
