@@ -1,0 +1,99 @@
+// Mounts of type "cgroup". On a cgroup2 host: a cgroup2 mount (or, where the kernel refuses it,
+// a bind of the host's /sys/fs/cgroup). On a v1 or hybrid host: a tmpfs with one mount per v1
+// hierarchy inside it (a fresh cgroup mount with a cgroup namespace, else a bind of this
+// process's own cgroup directory), plus symlinks for co-mounted controllers ("cpu" ->
+// "cpu,cpuacct"). The container's cgroup was set up by the parent before this runs.
+import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
+import { SysError } from '../../linux/errors.js';
+import { closeFd, FS_MAGIC, statfs, symlinkat } from '../../linux/fs.js';
+import { MS } from '../../spec/mount-options.js';
+import { createDest, mountBind, mountPlain, type MountEntry } from './mount-entry.js';
+import type { Ctx } from './plan.js';
+import { parentInRoot } from './safe-path.js';
+
+const EPERM = 1, EBUSY = 16;
+const DEFAULT_FLAGS = MS.NOEXEC | MS.NOSUID | MS.NODEV;
+
+export function mountCgroup(ctx: Ctx, e: MountEntry): void {
+  if (statfs('/sys/fs/cgroup').type === FS_MAGIC.CGROUP2) mountV2(ctx, e);
+  else mountV1(ctx, e);
+}
+
+function mountV2(ctx: Ctx, e: MountEntry): void {
+  const { dest, data } = createDest(ctx, e);
+  try {
+    mountPlain(ctx, { ...e, type: 'cgroup2' }, { dest, data });
+  } catch (err) {
+    if (!(err instanceof SysError && (err.errno === EPERM || err.errno === EBUSY)) || ctx.cgroupns) throw err;
+    // In a user namespace without its own cgroup namespace cgroup2 cannot be mounted.
+    mountBind(ctx, { ...e, type: 'bind', isBind: true, source: '/sys/fs/cgroup', opts: { ...e.opts, flags: e.opts.flags | MS.BIND } });
+  }
+}
+
+interface V1Mount { mountpoint: string; root: string; subsystems: string[] }
+
+function unescape(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/** The v1 hierarchies of this mount namespace, with the controllers /proc/self/cgroup knows. */
+function v1Mounts(known: Map<string, string>): V1Mount[] {
+  const out: V1Mount[] = [];
+  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+    const sep = line.indexOf(' - ');
+    if (sep < 0) continue;
+    const [fstype, , superOpts] = line.slice(sep + 3).split(' ');
+    if (fstype !== 'cgroup') continue;
+    const f = line.slice(0, sep).split(' ');
+    const subsystems = superOpts.split(',').filter((o) => known.has(o));
+    if (subsystems.length) out.push({ root: unescape(f[3]), mountpoint: unescape(f[4]), subsystems });
+  }
+  return out;
+}
+
+/** /proc/self/cgroup as controller -> path ("name=systemd" keeps its prefix). */
+function ownCgroups(): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
+    const [, ctrls, ...rest] = line.split(':');
+    if (!ctrls) continue;
+    for (const c of ctrls.split(',')) m.set(c, rest.join(':'));
+  }
+  return m;
+}
+
+function mountV1(ctx: Ctx, e: MountEntry): void {
+  const own = ownCgroups();
+  const hierarchies = v1Mounts(own);
+  mountPlain(ctx, {
+    ...e, type: 'tmpfs', source: 'tmpfs', isBind: false,
+    opts: { ...e.opts, flags: DEFAULT_FLAGS, data: 'mode=755', attrSet: 0, attrClr: 0 },
+  });
+  const ro = e.opts.flags & MS.RDONLY;
+  for (const h of hierarchies) {
+    const name = posix.basename(h.mountpoint);
+    const dest = posix.join(e.dest, name);
+    if (ctx.cgroupns) {
+      const systemd = name === 'systemd';
+      mountPlain(ctx, {
+        ...e, dest, type: 'cgroup', source: systemd ? 'systemd' : 'cgroup', isBind: false, cleared: 0,
+        opts: { ...e.opts, flags: DEFAULT_FLAGS | ro, data: systemd ? 'name=systemd' : name },
+      });
+    } else {
+      const rel = posix.relative(h.root, own.get(h.subsystems[0]) ?? '/');
+      mountBind(ctx, {
+        ...e, dest, type: 'bind', isBind: true, source: posix.join(h.mountpoint, rel),
+        opts: { ...e.opts, flags: e.opts.flags | MS.BIND | MS.REC, data: '' },
+      });
+    }
+  }
+  for (const h of hierarchies) {
+    const name = posix.basename(h.mountpoint);
+    if (!name.includes(',')) continue;
+    for (const ss of name.split(',')) {
+      const { dir, name: link } = parentInRoot(ctx.root, posix.join(e.dest, ss));
+      try { symlinkat(name, dir, link, posix.join(e.dest, ss)); } finally { closeFd(dir); }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+// The container's filesystem, set up by the Node init in the container's new mount namespace,
+// in two calls around the createContainer hooks:
+//
+//   prepareRootfs: "/" rslave (or rootfsPropagation's flavour), the rootfs's parent mount
+//                  private, the rootfs bound onto itself; the config's mounts in order; /dev's
+//                  devices, /dev/ptmx and the /proc/self/fd symlinks (unless /dev is a bind).
+//   finishRootfs:  read-only tmpfs and /dev remounts; pivot_root (or --no-pivot's move and
+//                  chroot); rootfsPropagation on the new "/"; root.readonly; stdio off the
+//                  host's /dev/null; hostname, domainname; sysctl; readonlyPaths; maskedPaths.
+//                  Leaves the cwd at "/".
+//
+// Every path inside the rootfs is resolved by openat2 relative to an fd of the rootfs and every
+// mount made onto an fd (safe-path.ts, mount-entry.ts), so a symlink, present or racing, never
+// makes anything be created or mounted outside it.
+import { PROPAGATION_FLAGS } from '../../spec/mount-options.js';
+import { closeFd } from '../../linux/fs.js';
+import { reopenDevNull } from './devnull.js';
+import { createDevices, needsSetupDev, setupDevSymlinks, setupPtmx } from './devices.js';
+import { maskPaths, readonlyPaths } from './masked.js';
+import { toEntry } from './mount-entry.js';
+import { mountAll } from './mounts.js';
+import { setNames } from './names.js';
+import {
+  applyRootPropagation, chrootInto, moveRootInto, pivotInto, prepareRoot, setRootReadonly,
+} from './pivot.js';
+import type { Ctx, Prepared, RootfsPlan } from './plan.js';
+import { remountReadonlyMounts } from './readonly.js';
+import { openRoot } from './safe-path.js';
+import { writeSysctls } from './sysctl.js';
+
+export type { RootfsPlan } from './plan.js';
+
+const prepared = new WeakMap<RootfsPlan, Prepared>();
+
+function rootPropagationFlags(value: string | undefined): number {
+  if (!value) return 0;
+  const flags = PROPAGATION_FLAGS[value];
+  if (flags === undefined) throw new Error(`unknown rootfsPropagation "${value}"`);
+  return flags;
+}
+
+export function prepareRootfs(plan: RootfsPlan): void {
+  const spec = plan.spec;
+  const entries = (spec.mounts ?? []).map((m) => toEntry(m, plan.bundle));
+  const rootPropagation = rootPropagationFlags(spec.linux?.rootfsPropagation);
+  if (!plan.newMountNs) {
+    if (entries.length || spec.root?.readonly || spec.linux?.maskedPaths?.length || spec.linux?.readonlyPaths?.length) {
+      throw new Error('mounts, a read-only root, masked or read-only paths need a new mount namespace');
+    }
+    prepared.set(plan, { ctx: { plan, root: openRoot(plan.rootfs), cgroupns: false }, entries, setupDev: false, rootPropagation });
+    return;
+  }
+  prepareRoot(plan.rootfs, rootPropagation);
+  const ctx: Ctx = {
+    plan, root: openRoot(plan.rootfs),
+    cgroupns: !!spec.linux?.namespaces?.some((n) => n.type === 'cgroup'),
+  };
+  mountAll(ctx, entries);
+  const setupDev = needsSetupDev(entries);
+  if (setupDev) {
+    createDevices(ctx);
+    setupPtmx(ctx);
+    setupDevSymlinks(ctx);
+  }
+  prepared.set(plan, { ctx, entries, setupDev, rootPropagation });
+}
+
+export function finishRootfs(plan: RootfsPlan): void {
+  const p = prepared.get(plan);
+  if (!p) throw new Error('finishRootfs called before prepareRootfs');
+  prepared.delete(plan);
+  const { ctx, entries } = p;
+  const spec = plan.spec;
+  try {
+    if (!plan.newMountNs) {
+      chrootInto(ctx.root);
+    } else {
+      remountReadonlyMounts(ctx.root, entries);
+      if (plan.noPivot) moveRootInto(ctx.root);
+      else pivotInto(ctx.root);
+    }
+  } finally { closeFd(ctx.root.fd); }
+  if (plan.newMountNs) applyRootPropagation(p.rootPropagation);
+  if (spec.root?.readonly) setRootReadonly();
+  if (p.setupDev) reopenDevNull();
+  setNames(plan);
+  writeSysctls(spec.linux?.sysctl);
+  const masked = spec.linux?.maskedPaths ?? [], readonly = spec.linux?.readonlyPaths ?? [];
+  if (masked.length || readonly.length) {
+    const root = openRoot('/');
+    try {
+      readonlyPaths(root, readonly);
+      maskPaths(root, masked);
+    } finally { closeFd(root.fd); }
+  }
+  process.chdir('/'); // the kernel's cwd is "/" already; this also resets Node's cached cwd
+}

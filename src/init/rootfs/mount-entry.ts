@@ -1,0 +1,183 @@
+// One mount of the rootfs: find or create its destination inside the rootfs, mount onto the
+// destination's fd (/proc/self/fd/N, the kernel follows nothing), check the new mount landed
+// there, then apply propagation, bind-mount flags and recursive attributes to the new mount.
+import { posix } from 'node:path';
+import { SysError } from '../../linux/errors.js';
+import {
+  closeFd, fdPath, fdRealPath, fstatx, isDir, mkdiratIfMissing, statfs, statfsToMsFlags, statxPath,
+} from '../../linux/fs.js';
+import { mount, mountSetattr } from '../../linux/mount.js';
+import { O } from '../../linux/openat2.js';
+import { MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
+import type { Mount } from '../../spec/types.js';
+import type { Ctx } from './plan.js';
+import { checkProcMount } from './proc-checks.js';
+import {
+  cleanRel, displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
+  tryOpenChild, tryOpenInRoot,
+} from './safe-path.js';
+
+export interface MountEntry {
+  dest: string;              // clean absolute container path ("/proc")
+  type: string;              // filesystem type; "bind" for every bind mount
+  source: string;            // absolute host path for binds
+  opts: ParsedMountOptions;
+  cleared: number;           // MS_* flags the options explicitly clear ("rw", "suid", ...)
+  isBind: boolean;
+}
+
+// Options that set a flag, used to learn which flags the clearing options ("rw", "dev", ...) clear.
+const SETTERS = ['ro', 'nosuid', 'nodev', 'noexec', 'sync', 'mand', 'noatime', 'nodiratime', 'relatime',
+  'strictatime', 'lazytime', 'silent', 'iversion', 'nosymfollow'];
+const ALL_SET = parseMountOptions(SETTERS).flags;
+
+const ATIME_ENUM = MS.NOATIME | MS.RELATIME | MS.STRICTATIME;
+const ATIME_FLAGS = ATIME_ENUM | MS.NODIRATIME;
+/** Flags the kernel locks on mounts inherited from a more privileged user namespace. */
+const LOCKABLE = MS.RDONLY | MS.NODEV | MS.NOEXEC | MS.NOSUID | ATIME_FLAGS;
+
+export function toEntry(m: Mount, bundle: string): MountEntry {
+  const opts = parseMountOptions(m.options ?? []);
+  const cleared = ALL_SET & ~parseMountOptions([...SETTERS, ...(m.options ?? [])]).flags;
+  const isBind = (opts.flags & MS.BIND) !== 0;
+  const source = m.source ?? '';
+  return {
+    dest: displayPath(m.destination), type: isBind ? 'bind' : (m.type ?? ''),
+    source: isBind && !posix.isAbsolute(source) ? posix.join(bundle, source) : source,
+    opts, cleared, isBind,
+  };
+}
+
+/** A destination: an O_PATH fd of it, where it is (relative to the root) and the mount it is on. */
+export interface Dest { fd: number; rel: string; mntId: bigint }
+
+function toDest(ctx: Ctx, e: MountEntry, fd: number): Dest {
+  try {
+    const rel = relInsideRoot(ctx.root, fd, e.dest);
+    checkProcMount(rel, e);
+    return { fd, rel, mntId: fstatx(fd, e.dest).mntId };
+  } catch (err) { closeFd(fd); throw err; }
+}
+
+/**
+ * proc and sysfs go on an ordinary directory only: an existing name that is a symlink (or any
+ * non-directory) is refused rather than followed.
+ */
+export function procSysDest(ctx: Ctx, e: MountEntry): Dest {
+  const { dir, name } = parentInRoot(ctx.root, e.dest);
+  let fd: number;
+  try {
+    fd = tryOpenChild(dir, name, e.dest);
+    if (fd >= 0 && !isDir(fstatx(fd, e.dest))) {
+      closeFd(fd);
+      throw new Error(`filesystem "${e.type}" must be mounted on ordinary directory`);
+    }
+    if (fd < 0) {
+      mkdiratIfMissing(dir, name, 0o755, e.dest);
+      fd = tryOpenChild(dir, name, e.dest, O.PATH | O.NOFOLLOW | O.DIRECTORY);
+      if (fd < 0) throw new SysError('open', 2, e.dest);
+    }
+  } finally { closeFd(dir); }
+  return toDest(ctx, e, fd);
+}
+
+/**
+ * Any other mount: an existing destination is used (symlinks followed inside the root); a
+ * missing one is created as a directory, or as an empty file for a bind of a non-directory.
+ * Returns the data to use: a tmpfs over an existing directory keeps that directory's mode.
+ */
+export function createDest(ctx: Ctx, e: MountEntry): { dest: Dest; data: string } {
+  let data = e.opts.data;
+  let fd = tryOpenInRoot(ctx.root, e.dest);
+  if (fd >= 0) {
+    if (e.type === 'tmpfs') {
+      const mode = fstatx(fd, e.dest).mode & 0o7777;
+      data = `mode=${mode.toString(8).padStart(4, '0')}` + (data ? ',' + data : '');
+    }
+  } else if (e.isBind) {
+    const st = statxPath(e.source);
+    if (!st) throw new SysError('stat', 2, e.source);
+    fd = isDir(st) ? mkdirAllInRoot(ctx.root, e.dest) : openOrCreateFileInRoot(ctx.root, e.dest);
+  } else {
+    fd = mkdirAllInRoot(ctx.root, e.dest);
+  }
+  return { dest: toDest(ctx, e, fd), data };
+}
+
+/**
+ * mount(2) onto the destination's fd, then an O_PATH fd of the new mount: the destination
+ * re-resolved without symlinks must now be on a different mount, at the same place.
+ */
+export function mountOnto(ctx: Ctx, e: MountEntry, d: Dest, source: string, fstype: string, flags: number, data: string): number {
+  mount(source, fdPath(d.fd), fstype, flags, data, e.dest);
+  const top = reopenExact(ctx.root, d.rel, e.dest);
+  const want = (ctx.root.path === '/' ? '/' : ctx.root.path + '/') + d.rel;
+  if (fstatx(top, e.dest).mntId === d.mntId || fdRealPath(top) !== want) {
+    closeFd(top);
+    throw new Error(`the new mount is not at ${e.dest}`);
+  }
+  return top;
+}
+
+function applyPropagation(e: MountEntry, top: number): void {
+  for (const p of e.opts.propagation) mount('', fdPath(top), '', p, '', e.dest);
+}
+
+function applyRecursiveAttrs(e: MountEntry, top: number): void {
+  if (e.opts.attrSet || e.opts.attrClr) mountSetattr(top, true, { set: e.opts.attrSet, clr: e.opts.attrClr }, e.dest);
+}
+
+/** MS_* flags of the mount holding path, as a remount has to repeat them. */
+function mountFlagsOf(path: string): number {
+  let flags = statfsToMsFlags(statfs(path).flags);
+  if ((flags & ATIME_ENUM) === 0) flags |= MS.STRICTATIME;
+  return flags;
+}
+
+/**
+ * Bind mounts: the bind, then (when the options set or clear any flag) a bind remount with
+ * exactly those flags. If the kernel refuses because the source has locked flags (a mount from
+ * a more privileged user namespace), retry keeping them, unless the options ask to clear one.
+ */
+export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
+  const dest = d ?? createDest(ctx, e).dest;
+  let top = -1;
+  try {
+    top = mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
+    applyPropagation(e, top);
+    if ((e.opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT)) !== 0 || e.cleared !== 0) {
+      const flags = e.opts.flags | MS.BIND | MS.REMOUNT;
+      try {
+        mount('', fdPath(top), '', flags, '', e.dest);
+      } catch (err) {
+        const src = mountFlagsOf(e.source);
+        const lockedCleared = src & e.cleared & LOCKABLE;
+        if (lockedCleared) throw new Error(`cannot clear locked mount flags 0x${lockedCleared.toString(16)}: ${(err as Error).message}`);
+        if ((e.opts.flags & ATIME_FLAGS) && (e.opts.flags & ATIME_FLAGS) !== (src & ATIME_FLAGS)) {
+          throw new Error(`cannot change locked atime flags: ${(err as Error).message}`);
+        }
+        mount('', fdPath(top), '', flags | (src & LOCKABLE), '', e.dest);
+      }
+    }
+    applyRecursiveAttrs(e, top);
+  } finally { closeFd(top); closeFd(dest.fd); }
+}
+
+/**
+ * Every other filesystem. tmpfs and /dev are mounted writable first (devices and modes are set
+ * up inside them) and made read-only by finishRootfs when asked.
+ */
+export function mountPlain(ctx: Ctx, e: MountEntry, d?: { dest: Dest; data: string }): void {
+  const { dest, data } = d ?? createDest(ctx, e);
+  let flags = e.opts.flags;
+  if (e.type === 'tmpfs' || e.dest === '/dev') flags &= ~MS.RDONLY;
+  let top = -1;
+  try {
+    top = mountOnto(ctx, e, dest, e.source, e.type, flags, data);
+    applyPropagation(e, top);
+    applyRecursiveAttrs(e, top);
+  } finally { closeFd(top); closeFd(dest.fd); }
+}
+
+/** Ensures later reuse of the rootfs-relative helpers sees a clean path. */
+export function sameDest(a: string, b: string): boolean { return cleanRel(a) === cleanRel(b); }

@@ -1,0 +1,46 @@
+// The config's mounts, in order: each by kind (proc/sysfs, bind, cgroup, anything else), with
+// the error naming the mount once: "mount <source> to <destination>: <reason>".
+import { SysError } from '../../linux/errors.js';
+import { MS, MOUNT_ATTR } from '../../spec/mount-options.js';
+import { mountCgroup } from './cgroup-mount.js';
+import { mountBind, mountPlain, procSysDest, type MountEntry } from './mount-entry.js';
+import type { Ctx } from './plan.js';
+
+const EPERM = 1;
+
+export function mountAll(ctx: Ctx, entries: readonly MountEntry[]): void {
+  for (const e of entries) mountOne(ctx, e);
+}
+
+export function mountOne(ctx: Ctx, e: MountEntry): void {
+  try {
+    if (e.opts.idmap !== 'none') throw new Error(`${e.opts.idmap} mounts are not supported`);
+    if (e.isBind) mountBind(ctx, e);
+    else if (e.type === 'proc' || e.type === 'sysfs') mountProcSys(ctx, e);
+    else if (e.type === 'cgroup') mountCgroup(ctx, e);
+    else mountPlain(ctx, e);
+  } catch (err) {
+    if (err instanceof SysError && err.op.startsWith('mount ')) throw err;
+    throw new Error(`mount ${e.source || e.type} to ${e.dest}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * proc and sysfs. sysfs needs the network namespace's owner: in a user namespace without its
+ * own network namespace the kernel refuses it, and the host's /sys is bound instead
+ * (recursively, read-only if asked, as `runc spec --rootless` and crun do).
+ */
+function mountProcSys(ctx: Ctx, e: MountEntry): void {
+  const dest = procSysDest(ctx, e); // mountPlain closes it
+  try {
+    mountPlain(ctx, e, { dest, data: e.opts.data });
+  } catch (err) {
+    if (!(e.type === 'sysfs' && ctx.plan.inUserNs && err instanceof SysError && err.errno === EPERM)) throw err;
+    const ro = (e.opts.flags & MS.RDONLY) !== 0;
+    const bind: MountEntry = {
+      ...e, type: 'bind', source: '/sys', isBind: true,
+      opts: { ...e.opts, flags: e.opts.flags | MS.BIND | MS.REC, attrSet: e.opts.attrSet | (ro ? MOUNT_ATTR.RDONLY : 0), data: '' },
+    };
+    mountBind(ctx, bind, procSysDest(ctx, bind));
+  }
+}

@@ -1,0 +1,29 @@
+// The rootfs plan the parent sends, and the state prepareRootfs hands to finishRootfs.
+import type { Spec } from '../../spec/types.js';
+import type { Root } from './safe-path.js';
+import type { MountEntry } from './mount-entry.js';
+
+export interface RootfsPlan {
+  rootfs: string;            // absolute host path of the rootfs (root.path resolved against the bundle)
+  bundle: string;            // absolute bundle dir (relative bind sources are relative to it)
+  spec: Spec;                // the validated config
+  noPivot: boolean;          // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
+  newMountNs: boolean;
+  newUtsNs: boolean;
+  inUserNs: boolean;         // mknod is not possible: devices are bind-mounted from the host
+}
+
+/** What the mount code needs at every step. */
+export interface Ctx {
+  plan: RootfsPlan;
+  root: Root;                // the rootfs, opened after it was bound onto itself
+  cgroupns: boolean;         // the container has a cgroup namespace (new or joined)
+}
+
+/** prepareRootfs's result, kept for finishRootfs. */
+export interface Prepared {
+  ctx: Ctx;
+  entries: MountEntry[];
+  setupDev: boolean;         // runts created /dev's devices (no bind mount on /dev)
+  rootPropagation: number;   // MS_* flags of linux.rootfsPropagation (0: not set)
+}

@@ -1,0 +1,121 @@
+// Path operations confined to the container rootfs. Every lookup goes through openat2 relative
+// to an fd of the root (RESOLVE_IN_ROOT: symlinks, absolute or "..", resolve inside the rootfs;
+// magic links refused), and every creation is a *at call on a directory fd we resolved, for a
+// single name that is never followed. Nothing here can create or open anything outside.
+import { posix } from 'node:path';
+import { SysError } from '../../linux/errors.js';
+import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, type FdStat } from '../../linux/fs.js';
+import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
+
+const ENOENT = 2;
+const IN_ROOT = RESOLVE.IN_ROOT | RESOLVE.NO_MAGICLINKS;
+/** For a single name below a directory we resolved ourselves: no symlink at all. */
+const NO_LINKS = RESOLVE.BENEATH | RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS;
+
+/** An open handle on a container root: its fd and the path the kernel reports for it. */
+export interface Root { fd: number; path: string }
+
+export function openRoot(path: string): Root {
+  const fd = openat2(-100, path, O.PATH | O.DIRECTORY, 0, 0, path);
+  return { fd, path: fdRealPath(fd) };
+}
+
+/** Lexically cleaned container path ("/a/../b//c" -> "b/c"; "" is the root itself). */
+export function cleanRel(p: string): string {
+  return posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+function isNoEnt(e: unknown): boolean { return e instanceof SysError && e.errno === ENOENT; }
+
+/** Opens p inside the root, following symlinks inside it. */
+export function openInRoot(root: Root, p: string, flags: number = O.PATH): number {
+  return openat2(root.fd, cleanRel(p) || '.', flags, IN_ROOT, 0, displayPath(p));
+}
+
+/** openInRoot, or -1 when p (or a symlink it resolves through) does not exist. */
+export function tryOpenInRoot(root: Root, p: string, flags: number = O.PATH): number {
+  try { return openInRoot(root, p, flags); } catch (e) { if (isNoEnt(e)) return -1; throw e; }
+}
+
+/** Like openInRoot but the last component is not followed (an O_PATH fd on a symlink itself). */
+export function tryOpenNoFollow(root: Root, p: string): number {
+  const rel = cleanRel(p);
+  if (!rel) return openInRoot(root, '/');
+  const dir = tryOpenInRoot(root, posix.dirname(rel), O.PATH | O.DIRECTORY);
+  if (dir < 0) return -1;
+  try {
+    return openat2(dir, posix.basename(rel), O.PATH | O.NOFOLLOW, RESOLVE.BENEATH | RESOLVE.NO_MAGICLINKS, 0, displayPath(p));
+  } catch (e) { if (isNoEnt(e)) return -1; throw e; } finally { closeFd(dir); }
+}
+
+export function displayPath(p: string): string { return '/' + cleanRel(p); }
+
+/**
+ * mkdir -p inside the root; returns an O_PATH fd of the directory. Existing components are
+ * resolved from the root (symlinks stay inside it); missing ones are created with mkdirat in
+ * the directory resolved so far and opened without following anything, so a name that is or
+ * becomes a symlink (dangling or not) fails the call rather than being created through.
+ */
+export function mkdirAllInRoot(root: Root, p: string, mode = 0o755): number {
+  const rel = cleanRel(p);
+  const whole = tryOpenInRoot(root, rel, O.PATH | O.DIRECTORY);
+  if (whole >= 0) return whole;
+  const parts = rel.split('/');
+  let cur = openat2(root.fd, '.', O.PATH | O.DIRECTORY, IN_ROOT, 0, '/');
+  try {
+    for (let i = 0; i < parts.length; i++) {
+      const prefix = parts.slice(0, i + 1).join('/');
+      let next = tryOpenInRoot(root, prefix, O.PATH | O.DIRECTORY);
+      if (next < 0) {
+        mkdiratIfMissing(cur, parts[i], mode, '/' + prefix);
+        next = openat2(cur, parts[i], O.PATH | O.DIRECTORY | O.NOFOLLOW, NO_LINKS, 0, '/' + prefix);
+      }
+      closeFd(cur);
+      cur = next;
+    }
+    const done = cur; cur = -1;
+    return done;
+  } finally { closeFd(cur); }
+}
+
+/** The directory that will hold p (created if missing) and p's last name. */
+export function parentInRoot(root: Root, p: string, mode = 0o755): { dir: number; name: string } {
+  const rel = cleanRel(p);
+  if (!rel) throw new Error('the root directory itself cannot be used here');
+  return { dir: mkdirAllInRoot(root, posix.dirname(rel) === '.' ? '' : posix.dirname(rel), mode), name: posix.basename(rel) };
+}
+
+/** Opens the single name `name` under dir without following it (O_PATH), or -1 if missing. */
+export function tryOpenChild(dir: number, name: string, what: string, flags: number = O.PATH | O.NOFOLLOW): number {
+  try { return openat2(dir, name, flags, NO_LINKS, 0, what); } catch (e) { if (isNoEnt(e)) return -1; throw e; }
+}
+
+/**
+ * An O_PATH fd of p: the existing file (symlinks followed inside the root), or a new empty
+ * regular file. A dangling symlink at p is refused, not followed.
+ */
+export function openOrCreateFileInRoot(root: Root, p: string, mode = 0o644): number {
+  const fd = tryOpenInRoot(root, p);
+  if (fd >= 0) return fd;
+  const { dir, name } = parentInRoot(root, p);
+  try {
+    closeFd(openat2(dir, name, O.RDONLY | O.CREAT | O.EXCL | O.NOFOLLOW, NO_LINKS, mode, displayPath(p)));
+    return openat2(dir, name, O.PATH | O.NOFOLLOW, NO_LINKS, 0, displayPath(p));
+  } finally { closeFd(dir); }
+}
+
+/** Where fd is, relative to the root; throws unless it is strictly inside the root. */
+export function relInsideRoot(root: Root, fd: number, what: string): string {
+  const real = fdRealPath(fd);
+  const prefix = root.path === '/' ? '/' : root.path + '/';
+  if (real === root.path) throw new Error(`mountpoint ${what} is the root of the container`);
+  if (!real.startsWith(prefix)) throw new Error(`mountpoint ${what} resolves to ${real}, outside of the rootfs ${root.path}`);
+  return real.slice(prefix.length);
+}
+
+/** Re-opens a path relative to the root that must contain no symlink (a path the kernel gave us). */
+export function reopenExact(root: Root, rel: string, what: string): number {
+  return openat2(root.fd, rel, O.PATH, NO_LINKS, 0, what);
+}
+
+export function statFd(fd: number, what: string): FdStat { return fstatx(fd, what); }

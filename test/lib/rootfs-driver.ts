@@ -1,0 +1,38 @@
+// Test driver for src/init/rootfs, run as PID 1 of fresh namespaces:
+//   unshare --mount --uts --pid --fork --propagation private node --import tsx rootfs-driver.ts JOB.json
+// JOB.json: { plan: RootfsPlan, checks: string[][], racer?: string[] }
+// Calls prepareRootfs and finishRootfs like the Node init, then runs each check (an argv,
+// inside the container) and prints one JSON object on stdout:
+//   { ok, error?, stage, mountsAfterPrepare?, cwd?, checks: [{ argv, status, stdout, stderr }] }
+// mountsAfterPrepare is this namespace's mountinfo between the two calls (host paths still
+// visible), so a test can see that nothing was mounted outside the rootfs. `racer` is an argv
+// started on the host before prepareRootfs and killed after it (symlink-swap races).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeSync } from 'node:fs';
+import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
+
+interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[] }
+interface Check { argv: string[]; status: number | null; stdout: string; stderr: string }
+interface Output { ok: boolean; error?: string; stage: string; mountsAfterPrepare?: string; cwd?: string; checks: Check[] }
+
+const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
+const out: Output = { ok: false, stage: 'prepare', checks: [] };
+let racer: ChildProcess | undefined;
+try {
+  if (job.racer) racer = spawn(job.racer[0], job.racer.slice(1), { stdio: 'ignore' });
+  try { prepareRootfs(job.plan); } finally { racer?.kill('SIGKILL'); }
+  out.mountsAfterPrepare = readFileSync('/proc/self/mountinfo', 'utf8');
+  out.stage = 'finish';
+  finishRootfs(job.plan);
+  out.stage = 'checks';
+  out.cwd = process.cwd();
+  for (const argv of job.checks ?? []) {
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { PATH: '/bin' } });
+    out.checks.push({ argv, status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? (r.error ? String(r.error) : '') });
+  }
+  out.ok = true;
+} catch (e) {
+  out.error = (e as Error).message;
+}
+writeSync(1, JSON.stringify(out) + '\n');
+process.exit(0);
