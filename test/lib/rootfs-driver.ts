@@ -4,8 +4,9 @@
 // Calls prepareRootfs and finishRootfs like the Node init, then runs each check (an argv,
 // inside the container) and prints one JSON object on stdout:
 //   { ok, error?, stage, mountsAfterPrepare?, cwd?, checks: [{ argv, status, stdout, stderr }] }
-// mountsAfterPrepare is this namespace's mountinfo between the two calls (host paths still
-// visible), so a test can see that nothing was mounted outside the rootfs. `racer` is an argv
+// mountsAfterPrepare is this namespace's mountinfo between the two calls, or at the failure if
+// prepareRootfs failed (host paths still visible), so a test can see that nothing was mounted
+// outside the rootfs. `racer` is an argv
 // started on the host before prepareRootfs and killed after it (symlink-swap races).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
@@ -33,6 +34,7 @@ try {
   out.ok = true;
 } catch (e) {
   out.error = (e as Error).message;
+  if (out.stage === 'prepare') out.mountsAfterPrepare = readFileSync('/proc/self/mountinfo', 'utf8');
 }
 writeSync(1, JSON.stringify(out) + '\n');
 process.exit(0);
