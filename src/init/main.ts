@@ -6,6 +6,7 @@
 import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
 import { setCloexec } from '../linux/fd.js';
+import { resolveAll } from '../linux/libc.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
@@ -33,6 +34,7 @@ function main(syncFd: number, finalizeFd: number): never {
 
 const syncFd = Number(process.argv[2]);
 try {
+  resolveAll();
   setNonDumpable();
   main(syncFd, Number(process.argv[3]));
 } catch (e) {

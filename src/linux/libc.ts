@@ -1,10 +1,48 @@
 // The one place koffi loads libc. Other files in src/linux declare the functions they need
 // with `libc.func(...)` and turn a -1 return into a SysError with `check`.
-import koffi from 'koffi';
+//
+// Declarations are resolved lazily, on first call: commands like `state` and `list` never
+// touch libc and should not pay for loading koffi (~7 ms). The Node init calls
+// `resolveAll()` at start, because after pivot_root neither koffi nor libc is reachable.
+import type * as Koffi from 'koffi';
 import { SysError } from './errors.js';
 
-export { koffi };
-export const libc = koffi.load('libc.so.6');
+let mod: typeof Koffi | undefined;
+let lib: Koffi.LibraryHandle | undefined;
+const unresolved: (() => unknown)[] = [];
+
+function koffiModule(): typeof Koffi {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (mod ??= require('koffi') as typeof Koffi);
+}
+
+function library(): Koffi.LibraryHandle {
+  return (lib ??= koffiModule().load('libc.so.6'));
+}
+
+/** A koffi function that is declared on first use; `.async` runs it on a worker thread. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LazyFn = ((...args: any[]) => any) & { async: (...args: any[]) => void };
+
+export const libc = {
+  func(decl: string): LazyFn {
+    let real: ((...a: unknown[]) => unknown) | undefined;
+    const resolve = () => (real ??= library().func(decl) as (...a: unknown[]) => unknown);
+    const fn = ((...args: unknown[]) => resolve()(...args)) as LazyFn;
+    fn.async = (...args: unknown[]) => { (resolve() as unknown as { async: (...a: unknown[]) => void }).async(...args); };
+    unresolved.push(resolve);
+    return fn;
+  },
+};
+
+export const koffi = {
+  errno: (): number => koffiModule().errno(),
+};
+
+/** Loads koffi and libc and declares every function now (the Node init, before pivot_root). */
+export function resolveAll(): void {
+  for (const r of unresolved.splice(0)) r();
+}
 
 /** Throws SysError(op, errno, path) when a libc call returned -1 (or any negative value). */
 export function check(ret: number, op: string, path?: string): number {
