@@ -69,7 +69,7 @@ export function runDriver(b: Bundle, spec: Spec, o: RunOpts = {}): DriverResult 
   writeFileSync(jobPath, JSON.stringify({ plan, checks: o.checks ?? [], racer: o.racer }));
   const ns = o.unshare ?? ['--mount', '--uts', '--pid', '--fork', '--propagation', 'private'];
   const r = spawnSync('unshare', [...ns, process.execPath, '--import', 'tsx', DRIVER, jobPath], {
-    cwd: REPO, encoding: 'utf8', timeout: 60_000,
+    cwd: REPO, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], // stdin: the host's /dev/null
   });
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
   let parsed: Omit<DriverResult, 'hostStatus' | 'hostStderr'>;
