@@ -1,18 +1,19 @@
 // Test driver for src/init/rootfs, run as PID 1 of fresh namespaces:
 //   unshare --mount --uts --pid --fork --propagation private node --import tsx rootfs-driver.ts JOB.json
-// JOB.json: { plan: RootfsPlan, checks: string[][], racer?: string[] }
+// JOB.json: { plan: RootfsPlan, checks: string[][], racer?: string[], setup?: string[][] }
 // Calls prepareRootfs and finishRootfs like the Node init, then runs each check (an argv,
 // inside the container) and prints one JSON object on stdout:
 //   { ok, error?, stage, mountsAfterPrepare?, cwd?, checks: [{ argv, status, stdout, stderr }] }
 // mountsAfterPrepare is this namespace's mountinfo between the two calls, or at the failure if
 // prepareRootfs failed (host paths still visible), so a test can see that nothing was mounted
 // outside the rootfs. `racer` is an argv
-// started on the host before prepareRootfs and killed after it (symlink-swap races).
+// started on the host before prepareRootfs and killed after it (symlink-swap races); `setup`
+// argvs run in the new namespaces before it (e.g. to make the rootfs a mount point).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
 
-interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[] }
+interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[]; setup?: string[][] }
 interface Check { argv: string[]; status: number | null; stdout: string; stderr: string }
 interface Output { ok: boolean; error?: string; stage: string; mountsAfterPrepare?: string; cwd?: string; checks: Check[] }
 
@@ -20,6 +21,10 @@ const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
 const out: Output = { ok: false, stage: 'prepare', checks: [] };
 let racer: ChildProcess | undefined;
 try {
+  for (const argv of job.setup ?? []) {
+    const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`setup ${argv.join(' ')}: ${r.stderr}`);
+  }
   if (job.racer) racer = spawn(job.racer[0], job.racer.slice(1), { stdio: 'ignore' });
   try { prepareRootfs(job.plan); } finally { racer?.kill('SIGKILL'); }
   out.mountsAfterPrepare = readFileSync('/proc/self/mountinfo', 'utf8');
