@@ -114,6 +114,7 @@ t.test('in a user namespace devices are bind-mounted from the host; sysfs falls 
     linux: {
       namespaces: [...baseSpec().linux!.namespaces!, { type: 'user' }],
       devices: [{ path: '/dev/fuse', type: 'c', major: 10, minor: 229 }],
+      maskedPaths: ['/proc/meminfo', '/proc/fs'], readonlyPaths: ['/proc/sys'],
     },
   });
   if (!existsSync('/dev/fuse')) spec.linux!.devices = [];
@@ -122,6 +123,7 @@ t.test('in a user namespace devices are bind-mounted from the host; sysfs falls 
     unshare: ['--user', '--map-root-user', '--mount', '--uts', '--pid', '--fork', '--propagation', 'private'],
     checks: [MOUNTINFO, STAT(...DEFAULTS.map((d) => `/dev/${d}`)), ['/bin/busybox', 'sh', '-c', 'echo x > /dev/null && echo written']],
   });
+  t.comment('masked and read-only paths work in a user namespace too');
   t.ok(r.ok, r.error ?? 'ok');
   const m = parseMountinfo(out(r, 0));
   for (const d of DEFAULTS) {
@@ -136,4 +138,7 @@ t.test('in a user namespace devices are bind-mounted from the host; sysfs falls 
   t.ok(sys?.options.includes('ro'), '/sys is read-only');
   const subs = m.filter((x) => x.mountpoint.startsWith('/sys/'));
   for (const s of subs) t.ok(s.options.includes('ro'), `${s.mountpoint} (under the /sys bind) is read-only`);
+  t.equal(mountAt(m, '/proc/meminfo')?.root, '/null', '/proc/meminfo masked');
+  t.ok(mountAt(m, '/proc/fs')?.options.includes('ro'), '/proc/fs masked by a read-only tmpfs');
+  t.ok(mountAt(m, '/proc/sys')?.options.includes('ro'), '/proc/sys read-only');
 });

@@ -118,12 +118,14 @@ t.test('readonly paths: recursive bind, top mount read-only, flags kept; missing
   const b = makeBundle();
   t.teardown(() => cleanup(b));
   mkdirSync(join(b.rootfs, 'data/sub'), { recursive: true });
+  writeFileSync(join(b.rootfs, 'etc/ro-file'), 'data');
   const spec = baseSpec({
     mounts: [PROC, { destination: '/data', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev'] }],
-    linux: { namespaces: NS, readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/data', '/missing/path'] },
+    linux: { namespaces: NS, readonlyPaths: ['/proc/sys', '/proc/sysrq-trigger', '/data', '/missing/path', '/etc/ro-file'] },
   });
   const r = runDriver(b, spec, {
-    checks: [MOUNTINFO, sh('echo x > /proc/sys/kernel/domainname'), sh('touch /data/x'), sh('cat /proc/sys/kernel/ostype')],
+    checks: [MOUNTINFO, sh('echo x > /proc/sys/kernel/domainname'), sh('touch /data/x'), sh('cat /proc/sys/kernel/ostype'),
+      sh('echo x >> /etc/ro-file')],
   });
   t.ok(r.ok, r.error ?? 'ok');
   const m = parseMountinfo(out(r, 0));
@@ -134,6 +136,8 @@ t.test('readonly paths: recursive bind, top mount read-only, flags kept; missing
   t.not(r.checks[1].status, 0, 'cannot write /proc/sys');
   t.not(r.checks[2].status, 0, 'cannot write /data');
   t.equal(out(r, 3).trim(), 'Linux', 'still readable');
+  t.ok(mountAt(m, '/etc/ro-file')?.options.includes('ro'), 'a file can be made read-only too');
+  t.not(r.checks[4].status, 0, 'cannot write the read-only file');
 });
 
 t.test('rootfsPropagation', async (t) => {

@@ -1,8 +1,8 @@
 // linux.maskedPaths and linux.readonlyPaths, after the pivot. Everything is mounted by fd with
 // open_tree/move_mount, so no path is looked up twice and /proc need not be mounted. Files are
 // masked with the container's /dev/null, which must really be the 1:3 character device and not
-// a symlink (CVE-2025-31133); directories with one read-only, one-block tmpfs. Missing paths
-// are skipped.
+// a symlink (CVE-2025-31133; checked whenever there are masked paths, as runc does);
+// directories with one read-only, one-block tmpfs. Missing paths are skipped.
 import { closeFd, fstatx, isDir, S } from '../../linux/fs.js';
 import { cloneTree, fsMount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { MOUNT_ATTR } from '../../spec/mount-options.js';
@@ -21,7 +21,10 @@ function openDevNull(root: Root): number {
 }
 
 export function maskPaths(root: Root, paths: readonly string[]): void {
-  let devNull = -1, dirMask = -1;
+  if (!paths.length) return;
+  let devNull: number;
+  try { devNull = openDevNull(root); } catch (err) { throw new Error(`can't mask paths: ${(err as Error).message}`); }
+  let dirMask = -1;
   const seen = new Set<string>();
   try {
     for (const p of paths) {
@@ -41,7 +44,6 @@ export function maskPaths(root: Root, paths: readonly string[]): void {
             attachClone(dirMask, fd, false, what);
           }
         } else {
-          if (devNull < 0) devNull = openDevNull(root);
           attachClone(devNull, fd, false, what);
         }
       } catch (err) {

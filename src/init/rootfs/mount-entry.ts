@@ -39,6 +39,8 @@ const LOCKABLE = MS.RDONLY | MS.NODEV | MS.NOEXEC | MS.NOSUID | ATIME_FLAGS;
 export function toEntry(m: Mount, bundle: string): MountEntry {
   const opts = parseMountOptions(m.options ?? []);
   const cleared = ALL_SET & ~parseMountOptions([...SETTERS, ...(m.options ?? [])]).flags;
+  // The spec makes a mount a bind by its options; a type of "bind" alone is taken as one too.
+  if (m.type === 'bind' && !(opts.flags & MS.BIND)) opts.flags |= MS.BIND;
   const isBind = (opts.flags & MS.BIND) !== 0;
   const source = m.source ?? '';
   return {
@@ -112,7 +114,8 @@ export function mountOnto(ctx: Ctx, e: MountEntry, d: Dest, source: string, fsty
   mount(source, fdPath(d.fd), fstype, flags, data, e.dest);
   const top = reopenExact(ctx.root, d.rel, e.dest);
   const want = (ctx.root.path === '/' ? '/' : ctx.root.path + '/') + d.rel;
-  if (fstatx(top, e.dest).mntId === d.mntId || fdRealPath(top) !== want) {
+  const isNew = (flags & MS.REMOUNT) !== 0 || fstatx(top, e.dest).mntId !== d.mntId; // a remount makes none
+  if (!isNew || fdRealPath(top) !== want) {
     closeFd(top);
     throw new Error(`the new mount is not at ${e.dest}`);
   }

@@ -4,7 +4,7 @@
 // single name that is never followed. Nothing here can create or open anything outside.
 import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
-import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, type FdStat } from '../../linux/fs.js';
+import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, S, type FdStat } from '../../linux/fs.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
 
 const ENOENT = 2;
@@ -68,7 +68,8 @@ export function mkdirAllInRoot(root: Root, p: string, mode = 0o755): number {
       let next = tryOpenInRoot(root, prefix, O.PATH | O.DIRECTORY);
       if (next < 0) {
         mkdiratIfMissing(cur, parts[i], mode, '/' + prefix);
-        next = openat2(cur, parts[i], O.PATH | O.DIRECTORY | O.NOFOLLOW, NO_LINKS, 0, '/' + prefix);
+        next = explainDangling(cur, parts[i], '/' + prefix,
+          () => openat2(cur, parts[i], O.PATH | O.DIRECTORY | O.NOFOLLOW, NO_LINKS, 0, '/' + prefix));
       }
       closeFd(cur);
       cur = next;
@@ -76,6 +77,20 @@ export function mkdirAllInRoot(root: Root, p: string, mode = 0o755): number {
     const done = cur; cur = -1;
     return done;
   } finally { closeFd(cur); }
+}
+
+/**
+ * Runs fn (an open or create of `name` in dir that must not follow it); if it fails because
+ * `name` is a symlink, says so: it is one whose target does not exist inside the rootfs.
+ */
+function explainDangling(dir: number, name: string, what: string, fn: () => number): number {
+  try { return fn(); } catch (e) {
+    const fd = tryOpenChild(dir, name, what);
+    const link = fd >= 0 && (fstatx(fd, what).mode & S.IFMT) === S.IFLNK;
+    closeFd(fd);
+    if (link) throw new Error(`${what} is a symlink whose target does not exist inside the rootfs`);
+    throw e;
+  }
 }
 
 /** The directory that will hold p (created if missing) and p's last name. */
@@ -99,7 +114,8 @@ export function openOrCreateFileInRoot(root: Root, p: string, mode = 0o644): num
   if (fd >= 0) return fd;
   const { dir, name } = parentInRoot(root, p);
   try {
-    closeFd(openat2(dir, name, O.RDONLY | O.CREAT | O.EXCL | O.NOFOLLOW, NO_LINKS, mode, displayPath(p)));
+    closeFd(explainDangling(dir, name, displayPath(p),
+      () => openat2(dir, name, O.RDONLY | O.CREAT | O.EXCL | O.NOFOLLOW, NO_LINKS, mode, displayPath(p))));
     return openat2(dir, name, O.PATH | O.NOFOLLOW, NO_LINKS, 0, displayPath(p));
   } finally { closeFd(dir); }
 }
