@@ -130,6 +130,29 @@ t.test('bind, rbind, file binds, tmpfs data, nested destinations created', async
   t.not(r.checks[5].status, 0, 'ro bind is read-only');
 });
 
+t.test('recursive attributes (mount_setattr) reach submounts', async (t) => {
+  const b = makeBundle();
+  t.teardown(() => cleanup(b));
+  mkdirSync(join(b.rootfs, 'data/inner'), { recursive: true });
+  const data = join(b.rootfs, 'data');
+  const spec = baseSpec({
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/data/inner', type: 'tmpfs', source: 'tmpfs', options: ['noatime'] },
+      { destination: '/r', source: data, options: ['rbind', 'rnosuid', 'rnodev', 'rnoexec', 'rnoatime', 'rnosymfollow'] },
+      { destination: '/a', source: data, options: ['rbind', 'ratime'] },
+      { destination: '/s', source: data, options: ['rbind', 'rstrictatime', 'rnodiratime'] },
+    ],
+  });
+  const r = runDriver(b, spec, { checks: [MOUNTINFO] });
+  if (!okRun(t, r)) return;
+  const m = parseMountinfo(out(r, 0));
+  for (const p of ['/r', '/r/inner']) hasOpts(t, m, p, p === '/r' ? 'ext4' : 'tmpfs', ['nosuid', 'nodev', 'noexec', 'noatime', 'nosymfollow']);
+  hasOpts(t, m, '/a/inner', 'tmpfs', ['relatime']);
+  hasOpts(t, m, '/s/inner', 'tmpfs', ['nodiratime']);
+  t.notOk(mountAt(m, '/s/inner')?.options.some((o) => o.endsWith('atime') && o !== 'nodiratime'), 'strictatime (no atime flag shown)');
+});
+
 t.test('propagation options', async (t) => {
   const b = makeBundle();
   t.teardown(() => cleanup(b));

@@ -8,7 +8,7 @@ import {
 } from '../../linux/fs.js';
 import { mount, mountSetattr } from '../../linux/mount.js';
 import { O } from '../../linux/openat2.js';
-import { MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
+import { MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { checkProcMount } from './proc-checks.js';
@@ -127,7 +127,11 @@ function applyPropagation(e: MountEntry, top: number): void {
 }
 
 function applyRecursiveAttrs(e: MountEntry, top: number): void {
-  if (e.opts.attrSet || e.opts.attrClr) mountSetattr(top, true, { set: e.opts.attrSet, clr: e.opts.attrClr }, e.dest);
+  let clr = e.opts.attrClr;
+  // The atime attributes are one enum: the kernel wants all of MOUNT_ATTR__ATIME cleared to
+  // change it (EINVAL otherwise, e.g. for "ratime": clear NOATIME alone).
+  if (clr & MOUNT_ATTR.ATIME_MASK) clr |= MOUNT_ATTR.ATIME_MASK;
+  if (e.opts.attrSet || clr) mountSetattr(top, true, { set: e.opts.attrSet, clr }, e.dest);
 }
 
 /** MS_* flags of the mount holding path, as a remount has to repeat them. */
