@@ -153,6 +153,25 @@ t.test('recursive attributes (mount_setattr) reach submounts', async (t) => {
   t.notOk(mountAt(m, '/s/inner')?.options.some((o) => o.endsWith('atime') && o !== 'nodiratime'), 'strictatime (no atime flag shown)');
 });
 
+t.test('bind remounts in a user namespace keep the flags the kernel locked', async (t) => {
+  const b = makeBundle();
+  t.teardown(() => cleanup(b));
+  const locked = join(b.bundle, 'locked');
+  mkdirSync(locked);
+  // An outer mount namespace mounts a nosuid,nodev tmpfs; the container's user namespace inherits it locked.
+  const outer = ['--mount', '--propagation', 'private', '/bin/sh', '-c',
+    `mount -t tmpfs -o nosuid,nodev tmpfs ${locked} && exec unshare --user --map-root-user --mount --uts --pid --fork --propagation private "$0" "$@"`];
+  const spec = (opts: string[]) => baseSpec({
+    mounts: [{ destination: '/proc', type: 'proc', source: 'proc' }, { destination: '/l', source: locked, options: opts }],
+    linux: { namespaces: [...baseSpec().linux!.namespaces!, { type: 'user' }] },
+  });
+  const ro = runDriver(b, spec(['bind', 'ro', 'noexec']), { plan: { inUserNs: true }, unshare: outer, checks: [MOUNTINFO] });
+  if (!okRun(t, ro)) return;
+  hasOpts(t, parseMountinfo(out(ro, 0)), '/l', 'tmpfs', ['ro', 'noexec', 'nosuid', 'nodev']);
+  const suid = runDriver(b, spec(['bind', 'suid']), { plan: { inUserNs: true }, unshare: outer });
+  t.match(suid.error, /^mount .*\/locked to \/l: cannot clear locked mount flags nosuid: mount none to \/l: operation not permitted$/);
+});
+
 t.test('propagation options', async (t) => {
   const b = makeBundle();
   t.teardown(() => cleanup(b));

@@ -134,6 +134,15 @@ function applyRecursiveAttrs(e: MountEntry, top: number): void {
   if (e.opts.attrSet || clr) mountSetattr(top, true, { set: e.opts.attrSet, clr }, e.dest);
 }
 
+const FLAG_NAMES: [number, string][] = [
+  [MS.RDONLY, 'ro'], [MS.NOSUID, 'nosuid'], [MS.NODEV, 'nodev'], [MS.NOEXEC, 'noexec'], [MS.NOATIME, 'noatime'],
+  [MS.NODIRATIME, 'nodiratime'], [MS.RELATIME, 'relatime'], [MS.STRICTATIME, 'strictatime'],
+];
+
+function flagNames(flags: number): string {
+  return FLAG_NAMES.filter(([f]) => flags & f).map(([, n]) => n).join(',');
+}
+
 /** MS_* flags of the mount holding path, as a remount has to repeat them. */
 function mountFlagsOf(path: string): number {
   let flags = statfsToMsFlags(statfs(path).flags);
@@ -159,7 +168,7 @@ export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
       } catch (err) {
         const src = mountFlagsOf(e.source);
         const lockedCleared = src & e.cleared & LOCKABLE;
-        if (lockedCleared) throw new Error(`cannot clear locked mount flags 0x${lockedCleared.toString(16)}: ${(err as Error).message}`);
+        if (lockedCleared) throw new Error(`cannot clear locked mount flags ${flagNames(lockedCleared)}: ${(err as Error).message}`);
         if ((e.opts.flags & ATIME_FLAGS) && (e.opts.flags & ATIME_FLAGS) !== (src & ATIME_FLAGS)) {
           throw new Error(`cannot change locked atime flags: ${(err as Error).message}`);
         }
