@@ -13,7 +13,7 @@ import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { checkProcMount } from './proc-checks.js';
 import {
-  cleanRel, displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
+  displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
   tryOpenChild, tryOpenInRoot,
 } from './safe-path.js';
 
@@ -194,6 +194,3 @@ export function mountPlain(ctx: Ctx, e: MountEntry, d?: { dest: Dest; data: stri
     applyRecursiveAttrs(e, top);
   } finally { closeFd(top); closeFd(dest.fd); }
 }
-
-/** Ensures later reuse of the rootfs-relative helpers sees a clean path. */
-export function sameDest(a: string, b: string): boolean { return cleanRel(a) === cleanRel(b); }

@@ -4,7 +4,7 @@
 // single name that is never followed. Nothing here can create or open anything outside.
 import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
-import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, S, type FdStat } from '../../linux/fs.js';
+import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, S } from '../../linux/fs.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
 
 const ENOENT = 2;
@@ -133,5 +133,3 @@ export function relInsideRoot(root: Root, fd: number, what: string): string {
 export function reopenExact(root: Root, rel: string, what: string): number {
   return openat2(root.fd, rel, O.PATH, NO_LINKS, 0, what);
 }
-
-export function statFd(fd: number, what: string): FdStat { return fstatx(fd, what); }
