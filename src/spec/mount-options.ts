@@ -49,7 +49,7 @@ const RECURSIVE_OPTIONS: Record<string, { set: number; clr: number }> = {
   rnoexec: { set: MOUNT_ATTR.NOEXEC, clr: 0 }, rexec: { set: 0, clr: MOUNT_ATTR.NOEXEC },
   rnodiratime: { set: MOUNT_ATTR.NODIRATIME, clr: 0 }, rdiratime: { set: 0, clr: MOUNT_ATTR.NODIRATIME },
   rrelatime: { set: MOUNT_ATTR.RELATIME, clr: MOUNT_ATTR.ATIME_MASK },
-  rnorelatime: { set: 0, clr: MOUNT_ATTR.ATIME_MASK },
+  rnorelatime: { set: MOUNT_ATTR.STRICTATIME, clr: MOUNT_ATTR.ATIME_MASK },
   rnoatime: { set: MOUNT_ATTR.NOATIME, clr: MOUNT_ATTR.ATIME_MASK },
   ratime: { set: 0, clr: MOUNT_ATTR.NOATIME },
   rstrictatime: { set: MOUNT_ATTR.STRICTATIME, clr: MOUNT_ATTR.ATIME_MASK },

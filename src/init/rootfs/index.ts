@@ -25,7 +25,7 @@ import {
 } from './pivot.js';
 import type { Ctx, Prepared, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
-import { openRoot } from './safe-path.js';
+import { mkdirAllInRoot, openRoot } from './safe-path.js';
 import { writeSysctls } from './sysctl.js';
 
 export type { RootfsPlan } from './plan.js';
@@ -37,6 +37,14 @@ function rootPropagationFlags(value: string | undefined): number {
   const flags = PROPAGATION_FLAGS[value];
   if (flags === undefined) throw new Error(`unknown rootfsPropagation "${value}"`);
   return flags;
+}
+
+/** runc creates process.cwd when the image lacks it; a failure is left for runts-finalize's
+ * chdir to report with the path. */
+function createCwd(ctx: Ctx): void {
+  const cwd = ctx.plan.spec.process?.cwd;
+  if (!cwd || cwd === '/') return;
+  try { closeFd(mkdirAllInRoot(ctx.root, cwd)); } catch { /* reported by chdir */ }
 }
 
 export function prepareRootfs(plan: RootfsPlan): void {
@@ -62,6 +70,7 @@ export function prepareRootfs(plan: RootfsPlan): void {
     setupPtmx(ctx);
     setupDevSymlinks(ctx);
   }
+  createCwd(ctx);
   prepared.set(plan, { ctx, entries, setupDev, rootPropagation });
 }
 
