@@ -11,6 +11,7 @@ import { createCgroup } from './cgroup.js';
 import { launch, stagePaths } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
+import { checkSysctls } from './sysctl-check.js';
 
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
@@ -29,6 +30,7 @@ export function create(o: CreateOpts): Saved {
   if (o.consoleSocket || spec.process?.terminal) {
     throw new Error('process.terminal and --console-socket are not supported yet');
   }
+  checkSysctls(spec);
   const dir = makeStateDir(o.root, o.id);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1;
   try {
