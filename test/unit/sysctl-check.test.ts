@@ -21,6 +21,6 @@ t.test('keys that are not namespaced are refused', async (t) => {
 });
 
 t.test('net.* in the host network namespace joined by path is refused', async (t) => {
-  t.throws(() => checkSysctls(spec({ 'net.ipv4.ip_forward': '1' }, [{ type: 'network', path: '/proc/1/ns/net' }])),
+  t.throws(() => checkSysctls(spec({ 'net.ipv4.ip_forward': '1' }, [{ type: 'network', path: '/proc/self/ns/net' }])),
     /host's network namespace/);
 });
