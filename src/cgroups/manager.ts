@@ -1,0 +1,155 @@
+// The cgroupfs manager for v1, v2 and hybrid hosts: one directory per joined hierarchy
+// (v1 controller names, and "" for cgroup2), all handled through the same paths map.
+import { mkdirSync } from 'node:fs';
+import type { Device, Resources } from '../spec/types.js';
+import { CgroupError, errCode, fileError } from './errors.js';
+import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
+import { applyResources, plan, type Target } from './route.js';
+import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
+import type { CgroupManager } from './types.js';
+import { createCpuset, fillCpuset } from './v1/cpuset.js';
+import { freezeV1, frozenV1, thawV1 } from './v1/freezer.js';
+import { createV2 } from './v2/create.js';
+import { freezeV2, frozenV2, hasFreezerV2, thawV2 } from './v2/freezer.js';
+
+const SIGKILL = 9;
+
+export interface ManagerOptions {
+  hugePageSizes: string[];
+  /** Set for a new container: mountpoints to create below, and the resources to apply first. */
+  create?: { mounts: Record<string, string>; resources: Resources; explicitPath: boolean };
+  rootless?: boolean;
+  specDevices?: Device[];
+}
+
+export class FsManager implements CgroupManager {
+  private dirs: Record<string, string>;
+  private appliedJson?: string;
+  /** The cgroup was found in use by someone else: never remove it. */
+  private foreign = false;
+
+  constructor(dirs: Record<string, string>, private readonly o: ManagerOptions) {
+    this.dirs = { ...dirs };
+  }
+
+  private target(): Target {
+    return { dirs: this.dirs, hugePageSizes: this.o.hugePageSizes, rootless: !!this.o.rootless, specDevices: this.o.specDevices };
+  }
+
+  apply(pid: number): void {
+    const c = this.o.create;
+    if (c && this.appliedJson === undefined) {
+      this.makeDirs(c.mounts, c.explicitPath);
+      this.refuseBusy();
+      applyResources(this.target(), c.resources, true);
+      this.appliedJson = JSON.stringify(c.resources);
+      if (this.dirs.cpuset) fillCpuset(this.dirs.cpuset);
+    }
+    this.join(pid);
+  }
+
+  /** Creates every directory; rootless without an explicit path drops hierarchies it may not use. */
+  private makeDirs(mounts: Record<string, string>, explicitPath: boolean): void {
+    for (const [key, dir] of Object.entries(this.dirs)) {
+      try {
+        if (key === 'cpuset') createCpuset(mounts[key], dir);
+        else if (key === '') createV2(mounts[key], dir);
+        else {
+          try { mkdirSync(dir, { recursive: true }); } catch (e) { throw fileError('create cgroup', dir, e); }
+        }
+      } catch (e) {
+        if (!this.o.rootless || explicitPath || !['EACCES', 'EPERM', 'EROFS'].includes(errCode(e) ?? '')) throw e;
+        delete this.dirs[key];
+      }
+    }
+  }
+
+  /** A new container's cgroup must be empty and not frozen (as runc checks at create). */
+  private refuseBusy(): void {
+    const n = this.pids().length;
+    const why = n ? `is not empty: ${n} process(es) found` : this.frozen() ? 'is frozen' : '';
+    if (!why) return;
+    this.foreign = true;
+    throw new CgroupError(`the container's cgroup ${this.pidDir()} ${why}`);
+  }
+
+  private join(pid: number): void {
+    for (const dir of Object.values(this.dirs)) joinCgroup(dir, pid);
+  }
+
+  set(resources: Resources): void {
+    if (this.appliedJson !== undefined && JSON.stringify(resources) === this.appliedJson) return; // applied by apply()
+    applyResources(this.target(), resources, false);
+  }
+
+  freeze(): void {
+    if (this.dirs.freezer) freezeV1(this.dirs.freezer);
+    else if (this.dirs[''] && hasFreezerV2(this.dirs[''])) freezeV2(this.dirs['']);
+    else throw new CgroupError('cannot freeze: the container has no freezer cgroup');
+  }
+
+  thaw(): void {
+    if (this.dirs.freezer) thawV1(this.dirs.freezer);
+    else if (this.dirs[''] && hasFreezerV2(this.dirs[''])) thawV2(this.dirs['']);
+    else throw new CgroupError('cannot thaw: the container has no freezer cgroup');
+  }
+
+  frozen(): boolean {
+    if (this.dirs.freezer) return frozenV1(this.dirs.freezer);
+    if (this.dirs[''] && hasFreezerV2(this.dirs[''])) return frozenV2(this.dirs['']);
+    return false;
+  }
+
+  private pidDir(): string {
+    return this.dirs.devices ?? this.dirs[''] ?? Object.values(this.dirs)[0];
+  }
+
+  pids(): number[] {
+    const dir = this.pidDir();
+    return dir ? [...new Set(readPids(dir))] : [];
+  }
+
+  stats(): CgroupStats {
+    const s = emptyStats();
+    for (const p of plan(this.target())) {
+      if (p.dir) p.v1.stats?.(p.dir, s);
+      else if (p.v2 && p.v2dir) p.v2.stats?.(p.v2dir, s);
+    }
+    return shapeStats(s);
+  }
+
+  killAll(signal: number): void {
+    const v2 = this.dirs[''];
+    if (signal === SIGKILL && v2 && hasFile(v2, 'cgroup.kill')) {
+      writeValue(v2, 'cgroup.kill', 1);
+      if (this.frozen()) this.thaw(); // frozen tasks die only once thawed
+      return;
+    }
+    const wasFrozen = this.frozen();
+    if (!wasFrozen) { try { this.freeze(); } catch { /* no freezer: signal them running */ } }
+    for (const pid of this.pids()) {
+      try { process.kill(pid, signal); } catch (e) { if (errCode(e) !== 'ESRCH') throw e; }
+    }
+    if (!wasFrozen || signal === SIGKILL) { try { this.thaw(); } catch { /* not frozen by us */ } }
+  }
+
+  destroy(): void {
+    if (this.foreign) return;
+    try { if (this.frozen()) this.thaw(); } catch { /* removal below reports what matters */ }
+    let left = [...new Set(Object.values(this.dirs))].sort((a, b) => b.length - a.length);
+    const deadline = Date.now() + 5000;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
+      let last: unknown;
+      left = left.filter((d) => { try { removeCgroupDir(d); return false; } catch (e) { last = e; return true; } });
+      if (!left.length) return;
+      if (errCode(last) !== 'EBUSY' || Date.now() > deadline) {
+        throw new CgroupError(`remove ${left.join(', ')}: ${(last as Error).message.replace(/^cgroup: remove \S+: /, '')}`, errCode(last));
+      }
+      sleepMs(delay);
+    }
+  }
+
+  paths(): Record<string, string> {
+    return { ...this.dirs };
+  }
+}
