@@ -5,6 +5,7 @@
  * startContainer hooks, sets groups/uid/gid, capabilities, no_new_privs and seccomp, and execs
  * the process. The start connection is close-on-exec, so a successful exec reads as EOF there. */
 #include "common.h"
+#include "console.h"
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -38,7 +39,8 @@ struct plan {
 	size_t nfilter;
 	struct hook hooks[32];
 	size_t nhooks;
-	int exec_sock;
+	int exec_sock, console_sock, mount_console, console_slave;
+	uint32_t console_rows, console_cols;
 	int keep[MAX_KEEP];
 	size_t nkeep;
 };
@@ -77,6 +79,13 @@ static void add_attr(struct plan *p, const struct attr *a)
 	case ATTR_STATE_JSON: p->state_json = attr_str(a); break;
 	case ATTR_SESSION_KEYRING: p->keyring = attr_str(a); break;
 	case ATTR_EXEC_SOCK_FD: p->exec_sock = (int)attr_u32(a); break;
+	case ATTR_CONSOLE_SOCK_FD: p->console_sock = (int)attr_u32(a); break;
+	case ATTR_MOUNT_CONSOLE: p->mount_console = (int)attr_u32(a); break;
+	case ATTR_CONSOLE_SIZE:
+		if (a->len != 8)
+			bail("protocol: bad console size attribute");
+		memcpy(&p->console_rows, a->val, 4), memcpy(&p->console_cols, a->val + 4, 4);
+		break;
 	case ATTR_ADDITIONAL_GID:
 		if (p->ngids == 256)
 			bail("too many additional gids");
@@ -116,7 +125,7 @@ static void read_plan(struct plan *p)
 	struct msg m;
 	struct attr a;
 	size_t off = 0;
-	p->exec_sock = -1;
+	p->exec_sock = p->console_sock = p->console_slave = -1;
 	expect_msg(&m, MSG_FINALIZE_PLAN);
 	while (next_attr(&m, &off, &a))
 		add_attr(p, &a);
@@ -126,7 +135,7 @@ static void read_plan(struct plan *p)
 
 static int kept(const struct plan *p, int fd)
 {
-	if (fd <= 2 || fd == sync_fd || fd == p->exec_sock)
+	if (fd <= 2 || fd == sync_fd || fd == p->exec_sock || fd == p->console_sock)
 		return 1;
 	for (size_t i = 0; i < p->nkeep; i++)
 		if (p->keep[i] == fd)
@@ -363,6 +372,8 @@ static void exec_process(const struct plan *p, const char *path)
 		fail_start("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
 	if (p->filter && p->nnp)
 		load_seccomp(p);
+	if (p->console_slave >= 0 && attach_console(p->console_slave) < 0)
+		fail_start("make the console the controlling terminal: %s", errtext(errno));
 	execve(path, p->argv, p->envp ? p->envp : (char *[]){ NULL });
 	fail_start("exec %s: %s", path, errtext(errno));
 }
@@ -382,6 +393,8 @@ int main(int argc, char **argv)
 	enter_cwd(&p);
 	if (!p.no_process)
 		path = look_path(&p);
+	if (p.console_sock >= 0)
+		p.console_slave = setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols);
 	if (p.exec_sock < 0) {
 		/* exec: no start to wait for; the parent reads EOF once execve() closes this. */
 		fcntl(sync_fd, F_SETFD, FD_CLOEXEC);

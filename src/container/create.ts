@@ -2,7 +2,8 @@
 // init blocked in runts-finalize; on any failure nothing is left behind.
 import { closeSync } from 'node:fs';
 import os from 'node:os';
-import { listenUnix } from '../linux/fd.js';
+import { connectUnixPath, listenUnix } from '../linux/fd.js';
+import { checkConsole } from './console.js';
 import { startTime } from '../linux/process.js';
 import { loadBundleConfig } from '../spec/load.js';
 import { OCI_VERSION } from '../spec/types.js';
@@ -16,6 +17,8 @@ import { checkSysctls } from './sysctl-check.js';
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
   noPivot: boolean; noNewKeyring: boolean; preserveFds: number; systemdCgroup: boolean;
+  /** `run` without -d: the caller stays attached */
+  foreground?: boolean;
 }
 
 /** Binds the exec socket in dir with a short relative path (sun_path holds 107 bytes). */
@@ -27,18 +30,18 @@ function listenExecSocket(dir: string): number {
 
 export function create(o: CreateOpts): Saved {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  if (o.consoleSocket || spec.process?.terminal) {
-    throw new Error('process.terminal and --console-socket are not supported yet');
-  }
+  checkConsole(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
   checkSysctls(spec);
   const dir = makeStateDir(o.root, o.id);
-  let pid = 0, cgroup: CgroupManager | undefined, sock = -1;
+  let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleFd = -1;
   try {
     sock = listenExecSocket(dir);
+    if (o.consoleSocket) consoleFd = connectUnixPath(o.consoleSocket);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     const cg = cgroup;
     pid = launch({
-      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock, preserveFds: o.preserveFds,
+      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
+      consoleSockFd: consoleFd >= 0 ? consoleFd : undefined, preserveFds: o.preserveFds,
       paths: stagePaths(),
       onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
       onInitPid: (p) => { pid = p; },
@@ -59,6 +62,7 @@ export function create(o: CreateOpts): Saved {
     throw e;
   } finally {
     if (sock >= 0) closeSync(sock);
+    if (consoleFd >= 0) closeSync(consoleFd);
   }
 }
 

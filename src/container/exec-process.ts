@@ -47,7 +47,6 @@ export function execProcess(base: Process | undefined, o: ExecProcessOpts): Proc
   const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
   if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
   if (!p.cwd) p.cwd = '/';
-  if (p.terminal) throw new RuntimeError('exec with a terminal (-t, process.terminal) is not supported yet');
   if (p.apparmorProfile || p.selinuxLabel) throw new RuntimeError('exec: this host has no AppArmor or SELinux for --apparmor/--process-label');
   return p;
 }

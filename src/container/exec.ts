@@ -8,6 +8,8 @@ import { readMessage, getStr, writeMessage } from '../protocol/framing.js';
 import { ATTR } from '../protocol/messages.js';
 import { exitCode, signalIfSame, startTime, waitChild } from '../linux/process.js';
 import { RuntimeError } from './errors.js';
+import { checkConsole } from './console.js';
+import { connectUnixPath } from '../linux/fd.js';
 import { savedCgroup } from './cgroup.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
@@ -17,6 +19,7 @@ import { status } from './status.js';
 
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
+  consoleSocket?: string;
 }
 
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
@@ -33,12 +36,19 @@ function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
 function launchExec(o: ExecOpts): number {
   const saved = checkStatus(o);
   const process = execProcess(saved.spec.process, o);
+  checkConsole(!!process.terminal, o.consoleSocket, o.detach);
   const paths = stagePaths();
-  const { fd } = spawnStage(paths, o.preserveFds);
+  const consoleFd = o.consoleSocket ? connectUnixPath(o.consoleSocket) : -1;
+  let fd: number, syncFd: number;
+  try {
+    ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleFd >= 0 ? [consoleFd] : []));
+  } finally { if (consoleFd >= 0) closeSync(consoleFd); }
   try {
     const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.apply(p));
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
-    writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, { keepFds }));
+    writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
+      keepFds, console: consoleFd >= 0 ? { fd: syncFd + 1, mount: false } : undefined,
+    }));
     const m = readMessage(fd);
     if (m?.kind === MSG.ERROR) throw new RuntimeError(getStr(m, ATTR.MESSAGE) ?? 'exec failed');
     if (m) throw new RuntimeError('protocol: unexpected message from runts-finalize during exec');

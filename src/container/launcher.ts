@@ -14,6 +14,7 @@ import type { Attr } from '../protocol/framing.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
+  consoleSockFd?: number;
   execSockFd: number; preserveFds: number; paths: StagePaths;
   /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
   onStagePid(pid: number): void;
@@ -35,14 +36,15 @@ function hookState(o: LaunchOpts, pid: number, status: State['status']): string 
   return JSON.stringify(st);
 }
 
-/** Starts runts-nsexec with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n and,
- * for create, the exec socket at 4+n. Returns our end of the sync socket and its number there. */
-export function spawnStage(paths: StagePaths, preserveFds: number, execSockFd?: number): { fd: number; syncFd: number } {
+/** Starts runts-nsexec with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n and
+ * the extra fds (create: the exec socket; then the console socket) at 4+n on. Returns our end
+ * of the sync socket and its number there. */
+export function spawnStage(paths: StagePaths, preserveFds: number, extra: number[]): { fd: number; syncFd: number } {
   const [mine, theirs] = socketPair();
   const syncFd = 3 + preserveFds, stdio: number[] = [0, 1, 2];
   for (let fd = 3; fd < syncFd; fd++) stdio.push(fd);
   stdio.push(theirs);
-  if (execSockFd !== undefined) stdio.push(execSockFd);
+  stdio.push(...extra);
   try {
     const child = spawn(paths.nsexec, [String(syncFd)], { stdio, env: {} });
     child.on('error', () => undefined);
@@ -64,15 +66,16 @@ export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: numbe
 
 /** Runs the create protocol; returns the init's pid. The caller cleans up on a throw. */
 export function launch(o: LaunchOpts): number {
-  const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, o.execSockFd);
+  const extra = o.consoleSockFd === undefined ? [o.execSockFd] : [o.execSockFd, o.consoleSockFd];
+  const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, extra);
   try {
-    return converse(fd, o, syncFd);
+    return converse(fd, o, syncFd, syncFd + extra.length);
   } finally {
     closeSync(fd);
   }
 }
 
-function converse(fd: number, o: LaunchOpts, syncFd: number): number {
+function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): number {
   const news = newNamespaces(o.spec);
   const pid = namespaceStage(fd, nsPlan(o.spec, o.paths, syncFd), (stagePid) => {
     if (news.has('user')) writeIdMaps(stagePid, o.spec);
@@ -83,7 +86,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number): number {
   const plan: InitPlan = {
     rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: news.has('mount'),
     newUtsNs: news.has('uts'), inUserNs: news.has('user') || !!o.spec.linux?.namespaces?.some((x) => x.type === 'user'),
-    stateJson: hookState(o, pid, 'creating'),
+    stateJson: hookState(o, pid, 'creating'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   expectMessage(fd, MSG.HOOKS_RUN, 'the container init');
@@ -95,6 +98,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number): number {
   writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan(o.spec, {
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
     keyring: o.noNewKeyring ? undefined : `_ses.${o.id}`,
+    console: o.consoleSockFd === undefined ? undefined : { fd: syncFd + 2, mount: true },
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
   return pid;

@@ -66,7 +66,8 @@ function hookAttrs(hooks: Hook[]): Attr[] {
 }
 
 export interface FinalizeOpts {
-  execSockFd?: number; keepFds: number[]; stateJson?: string; keyring?: string; seccomp?: { bpf: Buffer; flags: number };
+  execSockFd?: number; keepFds: number[]; stateJson?: string; keyring?: string;
+  console?: { fd: number; mount: boolean }; seccomp?: { bpf: Buffer; flags: number };
 }
 
 export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
@@ -88,6 +89,12 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   );
   if (p.user.umask !== undefined) attrs.push(attr.u32(ATTR.UMASK, p.user.umask));
   if (c) attrs.push(attr.u64s(ATTR.CAPS, [c.bounding, c.effective, c.inheritable, c.permitted, c.ambient].map(capMask)));
+  if (o.console) {
+    const size = Buffer.alloc(8);
+    size.writeUInt32LE(p.consoleSize?.height ?? 0, 0); size.writeUInt32LE(p.consoleSize?.width ?? 0, 4);
+    attrs.push(attr.u32(ATTR.CONSOLE_SOCK_FD, o.console.fd), attr.bytes(ATTR.CONSOLE_SIZE, size));
+    if (o.console.mount) attrs.push(attr.u32(ATTR.MOUNT_CONSOLE, 1));
+  }
   if (o.seccomp) attrs.push(attr.bytes(ATTR.SECCOMP_BPF, o.seccomp.bpf), attr.u32(ATTR.SECCOMP_FLAGS, o.seccomp.flags));
   return attrs;
 }
@@ -109,4 +116,6 @@ export function execNsPlan(spec: Spec, initPid: number, paths: StagePaths): Attr
 export interface InitPlan {
   rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
   newMountNs: boolean; newUtsNs: boolean; inUserNs: boolean; stateJson: string;
+  /** fds runts-finalize inherits: stdio, preserved fds, the sync socket and the extra sockets */
+  passFds: number[];
 }

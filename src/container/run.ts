@@ -9,7 +9,7 @@ import { start } from './start.js';
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
 
 export async function run(o: CreateOpts & { detach: boolean; keep: boolean }): Promise<number> {
-  const saved = create(o);
+  const saved = create({ ...o, foreground: !o.detach });
   try { start(o.root, o.id); } catch (e) {
     if (!o.keep) deleteContainer(o.root, o.id, true);
     throw e;

@@ -12,7 +12,7 @@ import { runHooks } from '../linux/run-hook.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
 import type { Spec } from '../spec/types.js';
 
-interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string }
+interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[] }
 
 function main(syncFd: number, finalizeFd: number): never {
   const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
@@ -22,10 +22,9 @@ function main(syncFd: number, finalizeFd: number): never {
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
   finishRootfs(plan);
   writeMessage(syncFd, MSG.ROOTFS_READY);
-  // Node marks inherited fds close-on-exec. runts-finalize must get stdio, the preserved fds,
-  // the sync socket and the exec socket: fds 0 .. syncFd+1 (launcher.ts lays them out so).
-  // It closes whatever it is not told to keep; the memfd must not reach it.
-  for (let fd = 0; fd <= syncFd + 1; fd++) {
+  // Node marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
+  // (stdio, preserved fds, sync, exec and console sockets). The memfd must not reach it.
+  for (const fd of plan.passFds) {
     if (fd !== finalizeFd) { try { setCloexec(fd, false); } catch { /* not open: fine */ } }
   }
   setCloexec(finalizeFd, true);

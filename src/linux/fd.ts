@@ -1,6 +1,7 @@
 // File descriptors and sockets: the handful of calls Node's own APIs do not offer
 // (socketpair, AF_UNIX bind/listen/connect on raw fds, FD_CLOEXEC control, flock).
 import { closeSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { check, libc } from './libc.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
@@ -39,6 +40,13 @@ export function listenUnix(path: string): number {
   check(c.bind(fd, sockaddr(path), 110), 'bind', path);
   check(c.listen(fd, 4), 'listen', path);
   return fd;
+}
+
+/** connectUnix for any path length: connects to the basename from inside its directory. */
+export function connectUnixPath(path: string): number {
+  const cwd = process.cwd();
+  process.chdir(dirname(path));
+  try { return connectUnix(basename(path)); } finally { process.chdir(cwd); }
 }
 
 /** A connected close-on-exec AF_UNIX stream socket. */

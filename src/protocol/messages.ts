@@ -76,6 +76,9 @@ export const ATTR = {
   KEEP_FD: 48,        // u32, repeated: fds the process keeps (0-2 are always kept)
   NO_PROCESS: 49,     // u32 1: the config has no process; start must fail
   SESSION_KEYRING: 50, // string: join a new session keyring of this name (absent: --no-new-keyring)
+  CONSOLE_SOCK_FD: 51, // u32: connected --console-socket; a pty is made and its master sent there
+  CONSOLE_SIZE: 52,   // 2 x u32: rows, columns
+  MOUNT_CONSOLE: 53,  // u32 1: bind the pty onto /dev/console (create, not exec)
   // ERROR
   MESSAGE: 60,        // string
 } as const;

@@ -18,6 +18,6 @@ export const execCmd: Command = {
     env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']).map(Number),
     caps: list(o.cap), noNewPrivs: !!o['no-new-privs'], apparmor: o.apparmor as string | undefined,
     processLabel: o['process-label'] as string | undefined, pidFile: o['pid-file'] as string | undefined,
-    preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
+    consoleSocket: o['console-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
   }),
 };
