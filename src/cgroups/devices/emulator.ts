@@ -42,7 +42,8 @@ export class DeviceEmulator {
       if (wk === k) continue;
       const perms = this.exceptions.get(wk);
       if (perms && overlap(perms, r.access)) {
-        throw new CgroupError(`device rule ${describe(r)} cannot take access away from the wider rule ${wk.replace(/-1/g, '*')} ${perms} (the devices cgroup would ignore it)`);
+        const w = parseKey(wk);
+        throw new CgroupError(`device rule ${describe(r)} cannot take access away from the wider rule ${describe({ ...w, allow: !r.allow, access: perms })} (the devices cgroup would ignore it)`);
       }
     }
     const left = minus(this.exceptions.get(k) ?? '', r.access);
