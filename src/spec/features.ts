@@ -1,0 +1,53 @@
+// `runts features`: what this build of runts implements (the spec's features.md). Only what works is
+// listed; the seccomp and idmap entries follow the code that implements them.
+import { MOUNT_OPTION_NAMES } from './mount-options.js';
+import { OCI_VERSION } from './types.js';
+
+/** Capability names indexed by their number (linux/capability.h). */
+export const CAPABILITIES: readonly string[] = [
+  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
+  'CAP_SETUID', 'CAP_SETPCAP', 'CAP_LINUX_IMMUTABLE', 'CAP_NET_BIND_SERVICE', 'CAP_NET_BROADCAST', 'CAP_NET_ADMIN',
+  'CAP_NET_RAW', 'CAP_IPC_LOCK', 'CAP_IPC_OWNER', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_CHROOT',
+  'CAP_SYS_PTRACE', 'CAP_SYS_PACCT', 'CAP_SYS_ADMIN', 'CAP_SYS_BOOT', 'CAP_SYS_NICE', 'CAP_SYS_RESOURCE',
+  'CAP_SYS_TIME', 'CAP_SYS_TTY_CONFIG', 'CAP_MKNOD', 'CAP_LEASE', 'CAP_AUDIT_WRITE', 'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP', 'CAP_MAC_OVERRIDE', 'CAP_MAC_ADMIN', 'CAP_SYSLOG', 'CAP_WAKE_ALARM', 'CAP_BLOCK_SUSPEND',
+  'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
+];
+
+export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'];
+export const NAMESPACE_NAMES = ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'];
+
+/** Mount options runts refuses for now (see conformance/DEVIATIONS.md). */
+const UNSUPPORTED_MOUNT_OPTIONS = new Set(['idmap', 'ridmap', 'tmpcopyup']);
+
+/** Filled in by src/seccomp when it is built in; absent means seccomp is not supported. */
+export interface SeccompFeatures {
+  enabled: boolean; actions: string[]; operators: string[]; archs: string[]; knownFlags: string[]; supportedFlags: string[];
+}
+
+export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
+  return {
+    ociVersionMin: '1.0.0',
+    ociVersionMax: OCI_VERSION,
+    hooks: HOOK_NAMES,
+    mountOptions: MOUNT_OPTION_NAMES.filter((o) => !UNSUPPORTED_MOUNT_OPTIONS.has(o)),
+    linux: {
+      namespaces: NAMESPACE_NAMES,
+      capabilities: [...CAPABILITIES],
+      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      seccomp: seccomp ?? { enabled: false },
+      apparmor: { enabled: false },
+      selinux: { enabled: false },
+      intelRdt: { enabled: false },
+      mountExtensions: { idmap: { enabled: false } },
+      netDevices: { enabled: false },
+    },
+    annotations: {
+      'io.github.runts.version': RUNTS_VERSION_TEXT,
+      'org.opencontainers.runc.checkpoint.enabled': 'false',
+    },
+  };
+}
+
+declare const RUNTS_VERSION: string | undefined;
+const RUNTS_VERSION_TEXT = typeof RUNTS_VERSION === 'string' ? RUNTS_VERSION : 'dev';

@@ -1,0 +1,308 @@
+/* multitool: the one static program every test bundle is built from. It reports what it sees from
+ * inside the container, on stdout, in forms the tests parse.
+ *
+ *   multitool info                JSON: ids, groups, names, cwd, umask, caps, nnp, oom, rlimits, fds, env
+ *   multitool cat PATH            the file's bytes
+ *   multitool ls PATH             one name per line
+ *   multitool stat PATH           "TYPE MODE UID GID MAJOR:MINOR" (lstat; TYPE is c b d f l p s)
+ *   multitool write PATH TEXT     writes TEXT; prints "ok" or "errno NAME"
+ *   multitool mkdir PATH          prints "ok" or "errno NAME"
+ *   multitool sleep SECONDS       sleeps (fractions allowed)
+ *   multitool exit N              exits with status N
+ *   multitool echo ARGS...        prints ARGS joined by spaces
+ *   multitool kill-self SIGNAL    raises SIGNAL (a number)
+ *   multitool trap                prints "ready", waits for SIGTERM/SIGINT/SIGHUP, prints "got N", exits 0
+ *   multitool hold                waits forever (pause)
+ *   multitool syscall NAME        calls NAME (getpid, getppid, mkdir, chmod, uname, unshare, ptrace,
+ *                                 personality, sethostname) and prints "ok" or "errno NAME"
+ *   multitool stdin               copies stdin to stdout
+ *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <sched.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case EPERM: return "EPERM"; case ENOENT: return "ENOENT"; case EACCES: return "EACCES";
+	case EROFS: return "EROFS"; case EEXIST: return "EEXIST"; case EINVAL: return "EINVAL";
+	case ENOSYS: return "ENOSYS"; case EBADF: return "EBADF"; case ENOTDIR: return "ENOTDIR";
+	case EBUSY: return "EBUSY"; case ENOSPC: return "ENOSPC"; case EXDEV: return "EXDEV";
+	case ELOOP: return "ELOOP"; case EISDIR: return "EISDIR"; case ENODEV: return "ENODEV";
+	}
+	static char buf[32];
+	snprintf(buf, sizeof buf, "%d", e);
+	return buf;
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') printf("\\%c", c);
+		else if (c < 0x20) printf("\\u%04x", c);
+		else putchar(c);
+	}
+	putchar('"');
+}
+
+static void status_field(const char *key, char *out, size_t n)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[512];
+	size_t kl = strlen(key);
+	out[0] = 0;
+	if (!f) return;
+	while (fgets(line, sizeof line, f)) {
+		if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+			char *v = line + kl + 1;
+			while (*v == ' ' || *v == '\t') v++;
+			v[strcspn(v, "\n")] = 0;
+			snprintf(out, n, "%s", v);
+		}
+	}
+	fclose(f);
+}
+
+static void read_small(const char *path, char *out, size_t n)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t r = fd < 0 ? -1 : read(fd, out, n - 1);
+	if (fd >= 0) close(fd);
+	out[r < 0 ? 0 : r] = 0;
+	out[strcspn(out, "\n")] = 0;
+}
+
+static const struct { const char *name; int res; } rlimits[] = {
+	{ "RLIMIT_CPU", RLIMIT_CPU }, { "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_DATA", RLIMIT_DATA },
+	{ "RLIMIT_STACK", RLIMIT_STACK }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_RSS", RLIMIT_RSS },
+	{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+};
+
+static void print_limit(rlim_t v)
+{
+	if (v == RLIM_INFINITY) printf("-1");
+	else printf("%llu", (unsigned long long)v);
+}
+
+static int cmd_info(void)
+{
+	char buf[4096], cwd[4096];
+	struct utsname u;
+	gid_t groups[256];
+	int n = getgroups(256, groups);
+	mode_t m = umask(0);
+	umask(m);
+	uname(&u);
+	printf("{\"pid\":%d,\"ppid\":%d,\"uid\":%d,\"gid\":%d,\"euid\":%d,\"egid\":%d,\"groups\":[",
+	       getpid(), getppid(), getuid(), getgid(), geteuid(), getegid());
+	for (int i = 0; i < n; i++) printf("%s%d", i ? "," : "", groups[i]);
+	printf("],\"hostname\":");
+	json_str(u.nodename);
+	printf(",\"domainname\":");
+	json_str(u.domainname);
+	printf(",\"cwd\":");
+	json_str(getcwd(cwd, sizeof cwd) ? cwd : "");
+	printf(",\"umask\":%d", (int)m);
+	static const char *caps[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp" };
+	for (size_t i = 0; i < sizeof caps / sizeof *caps; i++) {
+		status_field(caps[i], buf, sizeof buf);
+		printf(",\"%s\":", caps[i]);
+		json_str(buf);
+	}
+	read_small("/proc/self/oom_score_adj", buf, sizeof buf);
+	printf(",\"oomScoreAdj\":%s", buf[0] ? buf : "null");
+	printf(",\"rlimits\":{");
+	for (size_t i = 0; i < sizeof rlimits / sizeof *rlimits; i++) {
+		struct rlimit rl;
+		getrlimit(rlimits[i].res, &rl);
+		printf("%s\"%s\":[", i ? "," : "", rlimits[i].name);
+		print_limit(rl.rlim_cur);
+		putchar(',');
+		print_limit(rl.rlim_max);
+		putchar(']');
+	}
+	printf("},\"fds\":[");
+	DIR *d = opendir("/proc/self/fd");
+	int first = 1, dfd = d ? dirfd(d) : -1;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dfd) continue;
+		printf("%s%s", first ? "" : ",", e->d_name);
+		first = 0;
+	}
+	if (d) closedir(d);
+	printf("],\"env\":[");
+	for (char **e = environ; *e; e++) {
+		if (e != environ) putchar(',');
+		json_str(*e);
+	}
+	printf("]}\n");
+	return 0;
+}
+
+static int cmd_cat(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char buf[65536];
+	ssize_t r;
+	if (fd < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	while ((r = read(fd, buf, sizeof buf)) > 0) fwrite(buf, 1, r, stdout);
+	close(fd);
+	return r < 0;
+}
+
+static int cmd_ls(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d) { printf("errno %s\n", errname(errno)); return 1; }
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) printf("%s\n", e->d_name);
+	closedir(d);
+	return 0;
+}
+
+static int cmd_stat(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	char t = S_ISCHR(st.st_mode) ? 'c' : S_ISBLK(st.st_mode) ? 'b' : S_ISDIR(st.st_mode) ? 'd' :
+		 S_ISLNK(st.st_mode) ? 'l' : S_ISFIFO(st.st_mode) ? 'p' : S_ISSOCK(st.st_mode) ? 's' : 'f';
+	printf("%c %o %d %d %u:%u\n", t, st.st_mode & 07777, st.st_uid, st.st_gid,
+	       major(st.st_rdev), minor(st.st_rdev));
+	return 0;
+}
+
+static int result(int r)
+{
+	if (r < 0) printf("errno %s\n", errname(errno));
+	else printf("ok\n");
+	return r < 0;
+}
+
+static int cmd_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) return result(-1);
+	int r = write(fd, text, strlen(text)) < 0 ? -1 : 0;
+	close(fd);
+	return result(r);
+}
+
+static volatile sig_atomic_t got;
+static void on_signal(int s) { got = s; }
+
+static int cmd_trap(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	while (!got) pause();
+	printf("got %d\n", (int)got);
+	return 0;
+}
+
+static int cmd_syscall(const char *name)
+{
+	struct utsname u;
+	if (!strcmp(name, "getpid")) return result(getpid());
+	if (!strcmp(name, "getppid")) return result(getppid());
+	if (!strcmp(name, "mkdir")) return result(mkdir("/tmp-multitool-mkdir", 0755));
+	if (!strcmp(name, "chmod")) return result(chmod("/", 0755));
+	if (!strcmp(name, "uname")) return result(uname(&u));
+	if (!strcmp(name, "unshare")) return result(unshare(CLONE_NEWUTS));
+	if (!strcmp(name, "ptrace")) return result((int)ptrace(PTRACE_PEEKUSER, getppid(), 0, 0) == -1 && errno ? -1 : 0);
+	if (!strcmp(name, "personality")) return result(personality(0xffffffff));
+	if (!strcmp(name, "sethostname")) return result(sethostname("multitool", 9));
+	fprintf(stderr, "multitool: unknown syscall %s\n", name);
+	return 2;
+}
+
+static int cmd_stdin(void)
+{
+	char buf[65536];
+	ssize_t r;
+	while ((r = read(0, buf, sizeof buf)) > 0) fwrite(buf, 1, r, stdout);
+	return 0;
+}
+
+static int run(int argc, char **argv);
+
+static int cmd_then(int argc, char **argv)
+{
+	int sep = 0;
+	while (sep < argc && strcmp(argv[sep], "--")) sep++;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) { argv[sep] = NULL; exit(run(sep, argv)); }
+	waitpid(pid, NULL, 0);
+	return sep < argc ? run(argc - sep - 1, argv + sep + 1) : 0;
+}
+
+static int run(int argc, char **argv)
+{
+	if (argc < 1) { fprintf(stderr, "usage: multitool CMD [ARGS]\n"); return 2; }
+	const char *c = argv[0];
+	if (!strcmp(c, "info")) return cmd_info();
+	if (!strcmp(c, "cat") && argc > 1) return cmd_cat(argv[1]);
+	if (!strcmp(c, "ls") && argc > 1) return cmd_ls(argv[1]);
+	if (!strcmp(c, "stat") && argc > 1) return cmd_stat(argv[1]);
+	if (!strcmp(c, "write") && argc > 2) return cmd_write(argv[1], argv[2]);
+	if (!strcmp(c, "mkdir") && argc > 1) return result(mkdir(argv[1], 0755));
+	if (!strcmp(c, "exit") && argc > 1) return atoi(argv[1]);
+	if (!strcmp(c, "kill-self") && argc > 1) { fflush(stdout); raise(atoi(argv[1])); return 99; }
+	if (!strcmp(c, "trap")) return cmd_trap();
+	if (!strcmp(c, "hold")) { for (;;) pause(); }
+	if (!strcmp(c, "syscall") && argc > 1) return cmd_syscall(argv[1]);
+	if (!strcmp(c, "stdin")) return cmd_stdin();
+	if (!strcmp(c, "then")) return cmd_then(argc - 1, argv + 1);
+	if (!strcmp(c, "true")) return 0;
+	if (!strcmp(c, "echo")) {
+		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
+		printf("\n");
+		return 0;
+	}
+	if (!strcmp(c, "sleep") && argc > 1) {
+		double s = atof(argv[1]);
+		struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR) ;
+		return 0;
+	}
+	fprintf(stderr, "multitool: unknown command %s\n", c);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	int r = run(argc - 1, argv + 1);
+	fflush(stdout);
+	return r;
+}
