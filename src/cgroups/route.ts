@@ -44,8 +44,8 @@ function missing(t: Target, c: V1Controller, r: Resources): void {
   const onlyV2 = !Object.keys(t.dirs).some((k) => k !== '');
   const why = v2dir && name
     ? `no ${c.name} controller: not mounted as cgroup v1, and ${name} is not in ${v2dir}/cgroup.controllers`
-    : `no ${c.name} controller on this host`;
-  throw unsupported(want.resource, onlyV2 ? want.v2 : want.v1, why);
+    : `no ${c.name} controller: not mounted as cgroup v1${v2dir ? ', and cgroup v2 has no equivalent' : ''}`;
+  throw unsupported(want.resource, onlyV2 && name ? want.v2 : want.v1, why);
 }
 
 function setControllers(t: Target, r: Resources): void {

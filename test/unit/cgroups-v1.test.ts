@@ -116,7 +116,7 @@ t.test('blkio: BFQ file names when there is no blkio.weight; throttles', async (
 t.test('errors name the resource and the file', async (t) => {
   const { paths } = fakeTree(t, ['memory', 'cpu', 'pids']);
   const m = loadManager(paths, false);
-  t.throws(() => m.set({ network: { classID: 1 } }), { message: 'cgroup: cannot set linux.resources.network.classID (net_cls.classid): no net_cls controller on this host' });
+  t.throws(() => m.set({ network: { classID: 1 } }), { message: 'cgroup: cannot set linux.resources.network.classID (net_cls.classid): no net_cls controller: not mounted as cgroup v1' });
   t.throws(() => m.set({ hugepageLimits: [{ pageSize: '2MB', limit: 1 }] }), /linux.resources.hugepageLimits \(hugetlb.2MB.limit_in_bytes\)/);
   t.throws(() => m.set({ blockIO: { weight: 10 } }), /linux.resources.blockIO.weight \(blkio.weight\)/);
   t.throws(() => m.set({ unified: { 'memory.max': '1' } }), /unified\["memory.max"\]: this host has no cgroup v2 hierarchy/);

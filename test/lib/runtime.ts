@@ -1,0 +1,147 @@
+// The integration tests' view of a runtime: RUNTIME=runts (the default: ./bin/runts) or
+// RUNTIME=runc (Debian's runc, to prove a test right). Each test file gets its own --root and
+// temp dir, bundles built from test/prog/build/multitool, unique container ids with the
+// prefix ID_PREFIX, and a teardown that force-deletes every container and checks that no
+// state dir, mount or process is left.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { defaultSpec } from '../../src/spec/default-spec.js';
+import type { Spec } from '../../src/spec/types.js';
+import { mountsUnder, removeCgroups, sleepMs, waitFor } from './host.js';
+
+export const REPO = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
+export const MULTITOOL = join(REPO, 'test/prog/build/multitool');
+export const NAME = process.env.RUNTIME && process.env.RUNTIME !== '' ? process.env.RUNTIME : 'runts';
+export const BIN = NAME === 'runts' ? join(REPO, 'bin/runts') : NAME;
+export const IS_RUNC = basename(BIN) === 'runc';
+/** Every container id, temp dir and cgroup of the suite starts with this (the leftover check looks for it). */
+export const ID_PREFIX = 'rtst-';
+export const TMP_PREFIX = '/tmp/runts-test-';
+
+/** The environment for runtime calls: without what tap and tsx put in NODE_OPTIONS for the test itself. */
+export const RT_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
+  .filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
+
+export const isRoot = process.getuid?.() === 0;
+export const skipUnlessRoot = isRoot ? false : 'integration tests run containers and need root';
+
+export interface Result { status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+export interface Bundle { dir: string; rootfs: string; spec: Spec; write(spec?: Spec): void }
+
+interface Tap { teardown(fn: () => void | Promise<void>): void }
+
+let seq = 0;
+
+/** The runtime's default spec (runc spec), made non-interactive, running `multitool ARGS`. */
+export function testSpec(args: string[]): Spec {
+  const s = defaultSpec({ rootless: false });
+  s.process!.terminal = false;
+  s.process!.args = ['/multitool', ...args];
+  s.hostname = 'rtst';
+  return s;
+}
+
+export class Harness {
+  readonly dir: string;
+  readonly root: string;
+  private readonly ids = new Set<string>();
+
+  constructor(t: Tap) {
+    this.dir = mkdtempSync(TMP_PREFIX);
+    this.root = join(this.dir, 'state');
+    t.teardown(() => this.cleanup());
+  }
+
+  /** A fresh container id (prefixed, unique across parallel test files). */
+  id(name = 'c'): string {
+    const id = `${ID_PREFIX}${name}-${process.pid}-${++seq}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  /** A bundle dir with rootfs/multitool (and the dirs a default spec mounts on) and config.json. */
+  bundle(args: string[] | Spec, edit?: (s: Spec) => void): Bundle {
+    const dir = join(this.dir, `bundle-${++seq}`), rootfs = join(dir, 'rootfs');
+    for (const d of ['proc', 'sys', 'dev', 'tmp', 'etc']) mkdirSync(join(rootfs, d), { recursive: true });
+    copyFileSync(MULTITOOL, join(rootfs, 'multitool'));
+    chmodSync(join(rootfs, 'multitool'), 0o755);
+    const spec = Array.isArray(args) ? testSpec(args) : args;
+    edit?.(spec);
+    const b: Bundle = { dir, rootfs, spec, write: (s = b.spec) => writeFileSync(join(dir, 'config.json'), JSON.stringify(s, null, 2)) };
+    b.write();
+    return b;
+  }
+
+  /**
+   * Runs the runtime with --root and waits for it to exit. Its stdout and stderr go to files, not
+   * pipes: a created container's init keeps the runtime's stdio open, as with runc.
+   * stdin is /dev/null unless `input` is given; `fds` are files opened as fds 3, 4, ...
+   */
+  rt(args: string[], o: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; fds?: string[] } = {}): Result {
+    const out = join(this.dir, `out-${++seq}`), err = join(this.dir, `err-${seq}`);
+    const fds = [o.input === undefined ? openSync('/dev/null', 'r') : 'pipe', openSync(out, 'w'), openSync(err, 'w'),
+      ...(o.fds ?? []).map((f) => openSync(f, 'r'))] as const;
+    try {
+      const r = spawnSync(BIN, ['--root', this.root, ...args], {
+        input: o.input, stdio: [...fds], timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd, env: o.env ?? RT_ENV,
+      });
+      const res = { status: r.status, signal: r.signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') + (r.error ? String(r.error) : '') };
+      rmSync(out); rmSync(err);
+      return res;
+    } finally { for (const fd of fds) if (typeof fd === 'number') closeSync(fd); }
+  }
+
+  /** Starts the runtime in the background (a foreground `run` that a test signals or feeds); output goes to files. */
+  spawn(args: string[], o: { stdin?: 'pipe' | 'ignore' } = {}) {
+    const out = join(this.dir, `out-${++seq}`), err = join(this.dir, `err-${seq}`);
+    const fds = [openSync(out, 'w'), openSync(err, 'w')];
+    const child = spawn(BIN, ['--root', this.root, ...args], { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]], env: RT_ENV });
+    for (const fd of fds) closeSync(fd);
+    const done = new Promise<Result>((res) => child.on('exit', (status, signal) =>
+      res({ status, signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') })));
+    return { child, done, output: () => readFileSync(out, 'utf8') };
+  }
+
+  /** `run` in the foreground, the usual way a test looks inside a container. */
+  run(b: Bundle, id = this.id(), extra: string[] = []): Result {
+    return this.rt(['run', '--bundle', b.dir, ...extra, id]);
+  }
+
+  /** The container's state JSON, or undefined when the runtime says it does not exist. */
+  state(id: string): { status: string; pid: number; bundle: string; id: string; annotations?: Record<string, string> } | undefined {
+    const r = this.rt(['state', id]);
+    return r.status === 0 ? JSON.parse(r.stdout) : undefined;
+  }
+
+  waitForState(id: string, status: string, timeoutMs = 10_000): void {
+    waitFor(`${id} to be ${status}`, () => this.state(id)?.status === status, timeoutMs, 20);
+  }
+
+  /** Force-deletes every container this harness named, then checks nothing is left. */
+  cleanup(): void {
+    const problems: string[] = [];
+    for (const id of this.ids) {
+      if (this.state(id)) this.rt(['delete', '--force', id]);
+      const rest = removeCgroups(id);
+      if (rest.dirs.length) problems.push(`cgroups of ${id} left: ${rest.dirs.join(', ')}`);
+    }
+    const mounts = mountsUnder(this.dir);
+    for (const m of mounts) spawnSync('umount', ['-l', m]);
+    if (mounts.length) problems.push(`mounts left: ${mounts.join(', ')}`);
+    const states = existsSync(this.root) ? readdirSync(this.root) : [];
+    if (states.length) problems.push(`state dirs left in ${this.root}: ${states.join(', ')}`);
+    rmSync(this.dir, { recursive: true, force: true });
+    if (problems.length) throw new Error(problems.join('; '));
+  }
+}
+
+/** Parses the JSON line multitool info prints (the last line of stdout starting with '{'). */
+export function info(stdout: string): Record<string, any> {
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`no multitool info in output: ${JSON.stringify(stdout.slice(0, 400))}`);
+  return JSON.parse(line);
+}
+
+export { sleepMs, waitFor };
