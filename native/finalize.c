@@ -185,6 +185,51 @@ static void enter_cwd(const struct plan *p)
 		bail("current working directory is outside of container mount namespace root -- possible container breakout detected");
 }
 
+/* The home directory of uid in the container's /etc/passwd (a regular file only), or "/". */
+static char *passwd_home(uint32_t uid)
+{
+	static char line[4096];
+	struct stat st;
+	int fd = open("/etc/passwd", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? fdopen(fd, "r") : NULL;
+	if (!f && fd >= 0)
+		close(fd);
+	while (f && fgets(line, sizeof line, f)) {
+		char *field[7] = { 0 }, *s = line;
+		line[strcspn(line, "\n")] = 0;
+		for (int i = 0; i < 7 && s; i++)
+			field[i] = strsep(&s, ":");
+		if (field[5] && *field[2] && strspn(field[2], "0123456789") == strlen(field[2]) &&
+		    strtoul(field[2], NULL, 10) == uid) {
+			fclose(f);
+			return field[5];
+		}
+	}
+	if (f)
+		fclose(f);
+	return "/";
+}
+
+/* As runc: a process whose env has no (or an empty) HOME gets the user's home from the
+ * container's /etc/passwd, or "/". */
+static void default_home(struct plan *p)
+{
+	size_t i = 0;
+	while (i < p->envc && strncmp(p->envp[i], "HOME=", 5))
+		i++;
+	if (i < p->envc && p->envp[i][5])
+		return;
+	const char *home = passwd_home(p->uid);
+	char *entry = malloc(strlen(home) + 6);
+	if (!entry)
+		bail("out of memory");
+	sprintf(entry, "HOME=%s", home);
+	if (i < p->envc)
+		p->envp[i] = entry;
+	else
+		vec_push(&p->envp, &p->envc, entry);
+}
+
 static int is_executable(const char *path, int *err)
 {
 	struct stat st;
@@ -393,8 +438,10 @@ int main(int argc, char **argv)
 	set_rlimits(&p);
 	join_keyring(&p);
 	enter_cwd(&p);
-	if (!p.no_process)
+	if (!p.no_process) {
+		default_home(&p);
 		path = look_path(&p);
+	}
 	if (p.console_sock >= 0)
 		p.console_slave = setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols);
 	if (p.exec_sock < 0) {
