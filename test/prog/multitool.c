@@ -5,6 +5,8 @@
  *   multitool cat PATH            the file's bytes
  *   multitool ls PATH             one name per line
  *   multitool stat PATH           "TYPE MODE UID GID MAJOR:MINOR" (lstat; TYPE is c b d f l p s)
+ *   multitool readlink PATH       the symlink's target
+ *   multitool keyring             the session keyring's description ("TYPE;UID;GID;PERM;NAME")
  *   multitool write PATH TEXT     writes TEXT; prints "ok" or "errno NAME"
  *   multitool mkdir PATH          prints "ok" or "errno NAME"
  *   multitool sleep SECONDS       sleeps (fractions allowed)
@@ -17,6 +19,8 @@
  *                                 personality, sethostname) and prints "ok" or "errno NAME"
  *   multitool stdin               copies stdin to stdout
  *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
+ *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
+ *                                 mnt/pid/net ns links, cwd), then exits with N (default 0)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -197,6 +201,24 @@ static int cmd_stat(const char *path)
 	return 0;
 }
 
+static int cmd_readlink(const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof buf - 1);
+	if (n < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	printf("%.*s\n", (int)n, buf);
+	return 0;
+}
+
+static int cmd_keyring(void)
+{
+	char buf[4096];
+	long n = syscall(SYS_keyctl, 6 /* KEYCTL_DESCRIBE */, -3 /* KEY_SPEC_SESSION_KEYRING */, buf, sizeof buf);
+	if (n < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	printf("%s\n", buf);
+	return 0;
+}
+
 static int result(int r)
 {
 	if (r < 0) printf("errno %s\n", errname(errno));
@@ -253,6 +275,47 @@ static int cmd_stdin(void)
 	return 0;
 }
 
+static void json_link(const char *key, const char *path)
+{
+	char buf[256];
+	ssize_t n = readlink(path, buf, sizeof buf - 1);
+	buf[n < 0 ? 0 : n] = 0;
+	printf(",\"%s\":", key);
+	json_str(buf);
+}
+
+/* One line per call: the hook's whole view, for the tests to parse. Written with one write(2). */
+static int cmd_hook(const char *file, int status, char **argv0)
+{
+	static char in[65536], cwd[4096];
+	size_t len = 0;
+	for (ssize_t r; len < sizeof in - 1 && (r = read(0, in + len, sizeof in - 1 - len)) > 0;) len += r;
+	in[len] = 0;
+	char *line = NULL;
+	size_t size = 0;
+	FILE *saved = stdout;
+	stdout = open_memstream(&line, &size);
+	printf("{\"argv\":[");
+	for (char **a = argv0; *a; a++) { if (a != argv0) putchar(','); json_str(*a); }
+	printf("],\"env\":[");
+	for (char **e = environ; *e; e++) { if (e != environ) putchar(','); json_str(*e); }
+	printf("],\"stdin\":");
+	json_str(in);
+	printf(",\"pid\":%d,\"cwd\":", getpid());
+	json_str(getcwd(cwd, sizeof cwd) ? cwd : "");
+	json_link("mntns", "/proc/self/ns/mnt");
+	json_link("pidns", "/proc/self/ns/pid");
+	json_link("netns", "/proc/self/ns/net");
+	printf("}\n");
+	fclose(stdout);
+	stdout = saved;
+	int fd = open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, line, size) != (ssize_t)size) { perror(file); return 3; }
+	close(fd);
+	free(line);
+	return status;
+}
+
 static int run(int argc, char **argv);
 
 static int cmd_then(int argc, char **argv)
@@ -274,6 +337,8 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "cat") && argc > 1) return cmd_cat(argv[1]);
 	if (!strcmp(c, "ls") && argc > 1) return cmd_ls(argv[1]);
 	if (!strcmp(c, "stat") && argc > 1) return cmd_stat(argv[1]);
+	if (!strcmp(c, "readlink") && argc > 1) return cmd_readlink(argv[1]);
+	if (!strcmp(c, "keyring")) return cmd_keyring();
 	if (!strcmp(c, "write") && argc > 2) return cmd_write(argv[1], argv[2]);
 	if (!strcmp(c, "mkdir") && argc > 1) return result(mkdir(argv[1], 0755));
 	if (!strcmp(c, "exit") && argc > 1) return atoi(argv[1]);
@@ -284,6 +349,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "stdin")) return cmd_stdin();
 	if (!strcmp(c, "then")) return cmd_then(argc - 1, argv + 1);
 	if (!strcmp(c, "true")) return 0;
+	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0, argv - 1);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
 		printf("\n");
