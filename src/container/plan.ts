@@ -87,7 +87,10 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
     ...(p.user.additionalGids ?? []).map((g) => attr.u32(ATTR.ADDITIONAL_GID, g)),
     attr.u32(ATTR.NO_NEW_PRIVS, p.noNewPrivileges ? 1 : 0), ...rlimitAttrs(p),
   );
-  if (p.user.umask !== undefined) attrs.push(attr.u32(ATTR.UMASK, p.user.umask));
+  // As runc: the container's process gets umask 0022 unless the config says otherwise; an exec'd
+  // one (no exec socket) keeps the caller's.
+  const umask = p.user.umask ?? (o.execSockFd !== undefined ? 0o022 : undefined);
+  if (umask !== undefined) attrs.push(attr.u32(ATTR.UMASK, umask));
   if (c) attrs.push(attr.u64s(ATTR.CAPS, [c.bounding, c.effective, c.inheritable, c.permitted, c.ambient].map(capMask)));
   if (o.console) {
     const size = Buffer.alloc(8);
