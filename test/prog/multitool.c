@@ -19,8 +19,11 @@
  *                                 personality, sethostname) and prints "ok" or "errno NAME"
  *   multitool stdin               copies stdin to stdout
  *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
+ *   multitool open PATH           opens PATH read-only; prints "ok" or "errno NAME"
+ *   multitool alloc MB            allocates and touches MB MiB, one MiB at a time; prints "allocated MB"
  *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
- *                                 mnt/pid/net ns links, cwd), then exits with N (default 0)
+ *                                 mnt/pid/net ns links, cwd, mount points; and of the state's pid:
+ *                                 root, exe, mnt ns, mount points), then exits with N (default 0)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -284,6 +287,41 @@ static void json_link(const char *key, const char *path)
 	json_str(buf);
 }
 
+static void json_mountpoints(const char *key, const char *mountinfo)
+{
+	FILE *f = fopen(mountinfo, "r");
+	char line[4096], point[4096];
+	int first = 1;
+	printf(",\"%s\":[", key);
+	while (f && fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1) continue;
+		if (!first) putchar(',');
+		json_str(point);
+		first = 0;
+	}
+	if (f) fclose(f);
+	putchar(']');
+}
+
+/* The container process named by "pid" in the state on stdin, as /proc shows it to the hook. */
+static void json_target(const char *state)
+{
+	const char *p = strstr(state, "\"pid\":");
+	char path[64];
+	if (!p) return;
+	int pid = atoi(p + 6);
+	printf(",\"target\":{\"pid\":%d", pid);
+	snprintf(path, sizeof path, "/proc/%d/root", pid);
+	json_link("root", path);
+	snprintf(path, sizeof path, "/proc/%d/exe", pid);
+	json_link("exe", path);
+	snprintf(path, sizeof path, "/proc/%d/ns/mnt", pid);
+	json_link("mntns", path);
+	snprintf(path, sizeof path, "/proc/%d/mountinfo", pid);
+	json_mountpoints("mounts", path);
+	putchar('}');
+}
+
 /* One line per call: the hook's whole view, for the tests to parse. Written with one write(2). */
 static int cmd_hook(const char *file, int status, char **argv0)
 {
@@ -306,6 +344,8 @@ static int cmd_hook(const char *file, int status, char **argv0)
 	json_link("mntns", "/proc/self/ns/mnt");
 	json_link("pidns", "/proc/self/ns/pid");
 	json_link("netns", "/proc/self/ns/net");
+	json_mountpoints("mounts", "/proc/self/mountinfo");
+	json_target(in);
 	printf("}\n");
 	fclose(stdout);
 	stdout = saved;
@@ -317,6 +357,17 @@ static int cmd_hook(const char *file, int status, char **argv0)
 }
 
 static int run(int argc, char **argv);
+
+static int cmd_alloc(long mb)
+{
+	for (long i = 0; i < mb; i++) {
+		char *p = malloc(1 << 20);
+		if (!p) { printf("errno %s\n", errname(errno)); return 1; }
+		memset(p, 1, 1 << 20);
+	}
+	printf("allocated %ld\n", mb);
+	return 0;
+}
 
 static int cmd_then(int argc, char **argv)
 {
@@ -349,6 +400,8 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "stdin")) return cmd_stdin();
 	if (!strcmp(c, "then")) return cmd_then(argc - 1, argv + 1);
 	if (!strcmp(c, "true")) return 0;
+	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
+	if (!strcmp(c, "alloc") && argc > 1) return cmd_alloc(atol(argv[1]));
 	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0, argv - 1);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
