@@ -11,14 +11,10 @@ import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 import type { Attr } from '../protocol/framing.js';
-import type { CompiledSeccomp } from '../seccomp/index.js';
-import { seccompPlan } from '../seccomp/listener.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
   consoleSockFd?: number;
-  /** the compiled linux.seccomp, and the socket connected to its listenerPath (SCMP_ACT_NOTIFY) */
-  seccomp?: CompiledSeccomp; agentSockFd?: number;
   execSockFd: number; preserveFds: number; paths: StagePaths;
   /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
   onStagePid(pid: number): void;
@@ -34,14 +30,10 @@ function writeIdMaps(pid: number, spec: Spec): void {
   if (l.gidMappings?.length) writeFileSync(`/proc/${pid}/gid_map`, fmt(l.gidMappings));
 }
 
-function stateOf(o: LaunchOpts, pid: number, status: State['status']): State {
+function hookState(o: LaunchOpts, pid: number, status: State['status']): string {
   const st: State = { ociVersion: OCI_VERSION, id: o.id, status, pid, bundle: o.bundle };
   if (o.spec.annotations) st.annotations = o.spec.annotations;
-  return st;
-}
-
-function hookState(o: LaunchOpts, pid: number, status: State['status']): string {
-  return JSON.stringify(stateOf(o, pid, status));
+  return JSON.stringify(st);
 }
 
 /** Starts runts-nsexec with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n and
@@ -74,7 +66,7 @@ export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: numbe
 
 /** Runs the create protocol; returns the init's pid. The caller cleans up on a throw. */
 export function launch(o: LaunchOpts): number {
-  const extra = [o.execSockFd, o.consoleSockFd, o.agentSockFd].filter((fd): fd is number => fd !== undefined);
+  const extra = o.consoleSockFd === undefined ? [o.execSockFd] : [o.execSockFd, o.consoleSockFd];
   const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, extra);
   try {
     return converse(fd, o, syncFd, syncFd + extra.length);
@@ -96,7 +88,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   const plan: InitPlan = {
     rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
     newUtsNs: news.has('uts'), inUserNs: has('user'),
-    stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
+    stateJson: hookState(o, pid, 'creating'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   expectMessage(fd, MSG.HOOKS_RUN, 'the container init');
@@ -109,8 +101,6 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
     keyring: o.noNewKeyring ? undefined : `_ses.${o.id}`,
     console: o.consoleSockFd === undefined ? undefined : { fd: syncFd + 2, mount: true },
-    // the agent gets the init's pid and the state "creating", as from runc
-    seccomp: seccompPlan(o.seccomp, o.agentSockFd === undefined ? undefined : lastFd, pid, stateOf(o, pid, 'creating')),
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
   return pid;
