@@ -115,7 +115,7 @@ static int setup_console(int sock, int mount, uint32_t rows, uint32_t cols)
 	return c.slave;
 }
 
-/* Just before execve: the slave becomes the controlling terminal and stdio. */
+/* Once the pty is made: the slave becomes the controlling terminal and stdio. */
 static int attach_console(int slave)
 {
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)

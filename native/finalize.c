@@ -39,7 +39,7 @@ struct plan {
 	size_t nfilter;
 	struct hook hooks[32];
 	size_t nhooks;
-	int exec_sock, console_sock, mount_console, console_slave;
+	int exec_sock, console_sock, mount_console;
 	uint32_t console_rows, console_cols;
 	int keep[MAX_KEEP];
 	size_t nkeep;
@@ -125,7 +125,7 @@ static void read_plan(struct plan *p)
 	struct msg m;
 	struct attr a;
 	size_t off = 0;
-	p->exec_sock = p->console_sock = p->console_slave = -1;
+	p->exec_sock = p->console_sock = -1;
 	expect_msg(&m, MSG_FINALIZE_PLAN);
 	while (next_attr(&m, &off, &a))
 		add_attr(p, &a);
@@ -419,8 +419,6 @@ static void exec_process(const struct plan *p, const char *path)
 		fail_start("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
 	if (p->filter && p->nnp)
 		load_seccomp(p);
-	if (p->console_slave >= 0 && attach_console(p->console_slave) < 0)
-		fail_start("make the console the controlling terminal: %s", errtext(errno));
 	execve(path, p->argv, p->envp ? p->envp : (char *[]){ NULL });
 	fail_start("exec %s: %s", path, errtext(errno));
 }
@@ -442,8 +440,11 @@ int main(int argc, char **argv)
 		default_home(&p);
 		path = look_path(&p);
 	}
-	if (p.console_sock >= 0)
-		p.console_slave = setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols);
+	/* The slave is stdio from now on, as in runc: a created container must not hold the
+	 * caller's stdio open (containerd's shim reads `create`'s output to its end). */
+	if (p.console_sock >= 0 &&
+	    attach_console(setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols)) < 0)
+		bail("make the console the controlling terminal: %s", errtext(errno));
 	if (p.exec_sock < 0) {
 		/* exec: no start to wait for; the parent reads EOF once execve() closes this. */
 		fcntl(sync_fd, F_SETFD, FD_CLOEXEC);

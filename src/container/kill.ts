@@ -7,8 +7,10 @@ import { status } from './status.js';
 
 export function kill(root: string, id: string, signal: number, all: boolean): void {
   const saved = readSaved(root, id);
-  if (status(stateDir(root, id), saved) === 'stopped') throw errNotRunning();
+  const stopped = status(stateDir(root, id), saved) === 'stopped';
   const cg = all ? savedCgroup(saved) : undefined;
-  if (cg) { cg.killAll(signal); return; }
-  if (!signalIfSame(saved.pid, saved.startTime, signal)) throw errNotRunning();
+  // --all also reaches what a stopped container left in its cgroup, and succeeds (as runc):
+  // containerd's shim sends it to a task whose init has exited (ctr task delete --force).
+  if (cg) { if (!stopped || cg.pids().length) cg.killAll(signal); return; }
+  if (stopped || !signalIfSame(saved.pid, saved.startTime, signal)) throw errNotRunning();
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export interface Result { status: number | null; signal: string | null; stdout: string; stderr: string; argv: string[] }
 
 /** Runs argv under timeout(1) (SIGTERM after `seconds`, SIGKILL 5 s later); stdin is /dev/null unless `input` is given. */
-export function run(argv: string[], o: { input?: string; seconds?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Result {
+export function run(argv: string[], o: { input?: string | Buffer; seconds?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Result {
   const seconds = o.seconds ?? 60;
   const opts: SpawnSyncOptions = {
     encoding: 'utf8', env: o.env ?? process.env, cwd: o.cwd, maxBuffer: 64 << 20,
