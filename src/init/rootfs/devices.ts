@@ -33,8 +33,9 @@ export function deviceList(spec: Spec): DeviceNode[] {
   const out: DeviceNode[] = DEFAULTS.filter(([p]) => !listed.has(cleanRel(p)))
     .map(([path, major, minor]) => ({ path, type: 'c', major, minor, mode: 0o666, uid: 0, gid: 0 }));
   for (const d of devs) {
+    const fifo = d.type === 'p'; // a fifo has no device numbers: mknod ignores them
     out.push({
-      path: d.path, type: d.type, major: d.major ?? 0, minor: d.minor ?? 0,
+      path: d.path, type: d.type, major: fifo ? 0 : d.major ?? 0, minor: fifo ? 0 : d.minor ?? 0,
       mode: d.fileMode !== undefined ? d.fileMode & 0o7777 : 0o666, uid: d.uid ?? 0, gid: d.gid ?? 0,
     });
   }
