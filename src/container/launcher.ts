@@ -88,7 +88,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   const plan: InitPlan = {
     rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
     newUtsNs: news.has('uts'), inUserNs: has('user'),
-    stateJson: hookState(o, pid, 'creating'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
+    stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   expectMessage(fd, MSG.HOOKS_RUN, 'the container init');

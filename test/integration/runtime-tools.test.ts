@@ -2,7 +2,9 @@
 // shown here from inside or beside a real container: a fifo in linux.devices, the state the
 // create-phase hooks read on stdin, the order of v1 devices cgroup rules.
 import t from 'tap';
-import { Harness, skipUnlessRoot } from '../lib/runtime.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Harness, IS_RUNC, MULTITOOL, skipUnlessRoot } from '../lib/runtime.js';
 
 t.test('a fifo in linux.devices ignores the major and minor it is given', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
@@ -11,4 +13,31 @@ t.test('a fifo in linux.devices ignores the major and minor it is given', { skip
   }));
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout.trim(), 'p 660 0 0 0:0', 'a fifo, mode 0660, no device numbers');
+});
+
+const hookName = (c: { env: string[] }) => c.env.find((e) => e.startsWith('HOOK='))?.slice(5);
+
+t.test('create-phase hooks read the state with status "created"', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const log = join(h.dir, 'hooks.log');
+  const hook = (name: string) => ({ path: MULTITOOL, args: ['multitool', 'hook', log], env: [`HOOK=${name}`] });
+  const b = h.bundle(['true'], (s) => {
+    s.annotations = { 'org.example.key': 'value' };
+    s.hooks = { prestart: [hook('prestart')], createRuntime: [hook('createRuntime')], createContainer: [hook('createContainer')] };
+  });
+  const id = h.id();
+  const r = h.rt(['create', '--bundle', b.dir, id]);
+  t.equal(r.status, 0, r.stderr);
+  const pid = h.state(id)!.pid;
+  const calls = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  t.same(calls.map((c) => hookName(c)), ['prestart', 'createRuntime', 'createContainer'], 'in the spec\'s order');
+  for (const c of calls) {
+    const st = JSON.parse(c.stdin);
+    t.match(st, { id, bundle: b.dir, annotations: { 'org.example.key': 'value' } }, `${hookName(c)}: id, bundle, annotations`);
+    // state.pid is the pid "as seen by the host"; runc 1.1.5 gives createContainer hooks 1.
+    t.equal(st.pid, pid, `${hookName(c)}: pid`, { skip: IS_RUNC && hookName(c) === 'createContainer' && 'runc 1.1.5 passes 1' });
+    // runtime.md: "created" is the status after step 2 (the environment); these hooks are steps 3 to 5.
+    t.equal(st.status, 'created', `${hookName(c)}: status`, { skip: IS_RUNC && 'runc 1.1.5 says "creating"; runtime-tools\' hooks_stdin wants "created"' });
+  }
+  t.equal(h.rt(['delete', '--force', id]).status, 0);
 });
