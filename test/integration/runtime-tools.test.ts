@@ -5,6 +5,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Harness, IS_RUNC, MULTITOOL, skipUnlessRoot } from '../lib/runtime.js';
+import { controllerDir } from '../lib/host.js';
 
 t.test('a fifo in linux.devices ignores the major and minor it is given', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
@@ -41,3 +42,32 @@ t.test('create-phase hooks read the state with status "created"', { skip: skipUn
   }
   t.equal(h.rt(['delete', '--force', id]).status, 0);
 });
+
+const v1Devices = !controllerDir(process.pid, 'devices') || controllerDir(process.pid, 'devices')!.version !== 1;
+
+t.test('v1 devices cgroup: the config\'s rules are written first, in order, then the defaults',
+  { skip: skipUnlessRoot || (v1Devices && 'the host has no v1 devices controller') }, async (t) => {
+    const h = new Harness(t);
+    const id = h.id();
+    const b = h.bundle(['hold'], (s) => {
+      s.linux!.cgroupsPath = `/${id}`;
+      s.linux!.resources = {
+        devices: [
+          { allow: false, access: 'rwm' },
+          { allow: true, type: 'c', major: 10, minor: 229, access: 'rwm' },
+          { allow: true, type: 'b', major: 8, minor: 20, access: 'rw' },
+          { allow: true, type: 'b', major: 10, minor: 200, access: 'r' },
+        ],
+      };
+    });
+    const r = h.rt(['create', '--bundle', b.dir, id]);
+    t.equal(r.status, 0, r.stderr);
+    const dir = controllerDir(h.state(id)!.pid, 'devices')!.dir;
+    const list = readFileSync(join(dir, 'devices.list'), 'utf8').trim().split('\n');
+    t.ok(list.includes('c 1:3 rwm') && list.includes('c *:* m'), 'the default rules are there');
+    // config-linux.md: "The runtime MUST apply entries in the listed order"; v1 lists exceptions
+    // in the order they were added. runc 1.1.5 writes every rule sorted by device number.
+    t.same(list.slice(0, 3), ['c 10:229 rwm', 'b 8:20 rw', 'b 10:200 r'], 'the config\'s rules first, in order',
+      { skip: IS_RUNC && 'runc 1.1.5 writes the rules sorted, defaults first' });
+    t.equal(h.rt(['delete', '--force', id]).status, 0);
+  });

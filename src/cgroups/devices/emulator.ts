@@ -91,8 +91,9 @@ export class DeviceEmulator {
       const dropped = minus(old.get(k) ?? '', target.exceptions.get(k) ?? '');
       if (dropped) out.push(mk(k, dropped, target.defaultAllow));
     }
-    for (const { type, major, minor, access } of target.sorted()) {
-      const k = key(type, major, minor);
+    // In the rules' order: v1 lists exceptions in the order they were added (runtime-tools
+    // reads devices.list back expecting linux.resources.devices first, in the listed order).
+    for (const [k, access] of target.exceptions) {
       const gained = minus(access, old.get(k) ?? '');
       if (gained) out.push(mk(k, gained, !target.defaultAllow));
     }
