@@ -323,7 +323,9 @@ static void json_target(const char *state)
 }
 
 /* One line per call: the hook's whole view, for the tests to parse. Written with one write(2). */
-static int cmd_hook(const char *file, int status, char **argv0)
+static char **whole_argv;
+
+static int cmd_hook(const char *file, int status)
 {
 	static char in[65536], cwd[4096];
 	size_t len = 0;
@@ -334,7 +336,7 @@ static int cmd_hook(const char *file, int status, char **argv0)
 	FILE *saved = stdout;
 	stdout = open_memstream(&line, &size);
 	printf("{\"argv\":[");
-	for (char **a = argv0; *a; a++) { if (a != argv0) putchar(','); json_str(*a); }
+	for (char **a = whole_argv; *a; a++) { if (a != whole_argv) putchar(','); json_str(*a); }
 	printf("],\"env\":[");
 	for (char **e = environ; *e; e++) { if (e != environ) putchar(','); json_str(*e); }
 	printf("],\"stdin\":");
@@ -402,7 +404,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "true")) return 0;
 	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
 	if (!strcmp(c, "alloc") && argc > 1) return cmd_alloc(atol(argv[1]));
-	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0, argv - 1);
+	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
 		printf("\n");
@@ -421,6 +423,7 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	whole_argv = argv;
 	int r = run(argc - 1, argv + 1);
 	fflush(stdout);
 	return r;
