@@ -18,6 +18,8 @@
  *   multitool syscall NAME        calls NAME (getpid, getppid, mkdir, chmod, uname, unshare, ptrace,
  *                                 personality, sethostname) and prints "ok" or "errno NAME"
  *   multitool stdin               copies stdin to stdout
+ *   multitool winsize             the terminal size of fd 0: "ROWS COLS", or "errno NAME"
+ *   multitool winch               prints the size ("size ROWS COLS"), waits for SIGWINCH, prints "winch ROWS COLS"
  *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
  *   multitool open PATH           opens PATH read-only; prints "ok" or "errno NAME"
  *   multitool alloc MB            allocates and touches MB MiB, one MiB at a time; prints "allocated MB"
@@ -34,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/personality.h>
@@ -57,6 +60,7 @@ static const char *errname(int e)
 	case ENOSYS: return "ENOSYS"; case EBADF: return "EBADF"; case ENOTDIR: return "ENOTDIR";
 	case EBUSY: return "EBUSY"; case ENOSPC: return "ENOSPC"; case EXDEV: return "EXDEV";
 	case ELOOP: return "ELOOP"; case EISDIR: return "EISDIR"; case ENODEV: return "ENODEV";
+	case ENOTTY: return "ENOTTY";
 	}
 	static char buf[32];
 	snprintf(buf, sizeof buf, "%d", e);
@@ -278,6 +282,27 @@ static int cmd_stdin(void)
 	return 0;
 }
 
+static int cmd_winsize(const char *prefix)
+{
+	struct winsize ws;
+	if (ioctl(0, TIOCGWINSZ, &ws) < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	printf("%s%u %u\n", prefix, ws.ws_row, ws.ws_col);
+	return 0;
+}
+
+static int cmd_winch(void)
+{
+	sigset_t set;
+	int sig;
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (cmd_winsize("size ")) return 1;
+	fflush(stdout);
+	sigwait(&set, &sig);
+	return cmd_winsize("winch ");
+}
+
 static void json_link(const char *key, const char *path)
 {
 	char buf[256];
@@ -400,6 +425,8 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "hold")) { for (;;) pause(); }
 	if (!strcmp(c, "syscall") && argc > 1) return cmd_syscall(argv[1]);
 	if (!strcmp(c, "stdin")) return cmd_stdin();
+	if (!strcmp(c, "winsize")) return cmd_winsize("");
+	if (!strcmp(c, "winch")) return cmd_winch();
 	if (!strcmp(c, "then")) return cmd_then(argc - 1, argv + 1);
 	if (!strcmp(c, "true")) return 0;
 	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
