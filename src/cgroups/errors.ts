@@ -4,6 +4,9 @@ import { constants } from 'node:os';
 import { errnoText } from '../linux/errors.js';
 
 export class CgroupError extends Error {
+  /** The cgroup file a failed read or write was about. */
+  file?: string;
+
   constructor(message: string, readonly code?: string) {
     super(`cgroup: ${message}`);
     this.name = 'CgroupError';

@@ -14,7 +14,9 @@ export function writeValue(dir: string, file: string, value: string | number): v
     fd = openSync(join(dir, file), constants.O_WRONLY | constants.O_TRUNC);
     writeSync(fd, text);
   } catch (e) {
-    throw fileError(`set ${file} to ${oneLine(text)}`, dir, e);
+    const err = fileError(`set ${file} to ${oneLine(text)}`, dir, e);
+    err.file = file;
+    throw err;
   } finally { if (fd >= 0) closeSync(fd); }
 }
 

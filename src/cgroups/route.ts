@@ -5,6 +5,7 @@ import type { Device, Resources } from '../spec/types.js';
 import { defaultDeviceRules } from './devices/defaults.js';
 import { fromSpec, type DevRule } from './devices/rule.js';
 import { CgroupError, unsupported } from './errors.js';
+import { resourceOf } from './resource-names.js';
 import { v1Controllers, type V1Controller } from './v1/index.js';
 import { setDevicesV1 } from './v1/devices.js';
 import { v2Controllers, type V2Controller } from './v2/index.js';
@@ -48,11 +49,22 @@ function missing(t: Target, c: V1Controller, r: Resources): void {
   throw unsupported(want.resource, onlyV2 && name ? want.v2 : want.v1, why);
 }
 
+/** A failed write names the setting as well as the file: "linux.resources.memory.limit: set ...". */
+function named(e: unknown): unknown {
+  const resource = e instanceof CgroupError && e.file ? resourceOf(e.file) : undefined;
+  if (!resource) return e;
+  const err = new CgroupError(`${resource}: ${(e as Error).message.replace(/^cgroup: /, '')}`, (e as CgroupError).code);
+  err.file = (e as CgroupError).file;
+  return err;
+}
+
 function setControllers(t: Target, r: Resources): void {
   for (const p of plan(t)) {
-    if (p.dir) p.v1.set?.(p.dir, r);
-    else if (p.v2 && p.v2dir && p.available) p.v2.set(p.v2dir, r);
-    else missing(t, p.v1, r);
+    try {
+      if (p.dir) p.v1.set?.(p.dir, r);
+      else if (p.v2 && p.v2dir && p.available) p.v2.set(p.v2dir, r);
+      else missing(t, p.v1, r);
+    } catch (e) { throw named(e); }
   }
 }
 

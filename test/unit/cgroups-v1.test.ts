@@ -123,7 +123,7 @@ t.test('errors name the resource and the file', async (t) => {
   t.doesNotThrow(() => m.set({ network: {}, hugepageLimits: [], blockIO: {} }), 'empty settings ask nothing');
   rmSync(join(paths.memory, 'memory.limit_in_bytes'));
   mkdirSync(join(paths.memory, 'memory.limit_in_bytes'));
-  t.throws(() => m.set({ memory: { limit: 1024 } }), { message: `cgroup: set memory.limit_in_bytes to 1024 in ${paths.memory}: is a directory` });
+  t.throws(() => m.set({ memory: { limit: 1024 } }), { message: `cgroup: linux.resources.memory.limit: set memory.limit_in_bytes to 1024 in ${paths.memory}: is a directory` });
 });
 
 t.test('stats: memory, cpu, cpuacct, pids, blkio, hugetlb', async (t) => {

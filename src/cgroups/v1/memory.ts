@@ -15,7 +15,8 @@ function setLimit(dir: string, v: number): void {
   try { writeValue(dir, LIMIT, v); } catch (e) {
     if ((e as CgroupError).code !== 'EBUSY') throw e;
     const usage = readOptional(dir, 'memory.usage_in_bytes'), peak = readOptional(dir, 'memory.max_usage_in_bytes');
-    throw new CgroupError(`${(e as Error).message.replace(/^cgroup: /, '')} (current usage: ${usage}, peak usage: ${peak})`, 'EBUSY');
+    (e as CgroupError).message += ` (current usage: ${usage}, peak usage: ${peak})`;
+    throw e;
   }
 }
 
