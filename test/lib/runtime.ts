@@ -21,7 +21,14 @@ export const TMP_PREFIX = '/tmp/runts-test-';
 
 /** The environment for runtime calls: without what tap and tsx put in NODE_OPTIONS for the test itself. */
 export const RT_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
-  .filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP')));
+  .filter(([k]) => !k.startsWith('NODE_') && !k.startsWith('TAP') && !k.startsWith('_TAPJS')));
+
+/** `env -i K=V... argv`: tap's processinfo adds its NODE_OPTIONS and _TAPJS_* variables to
+ * every spawn of the test process (whatever env is given); env(1) drops them again, so the
+ * runtime, and the hooks it runs, get exactly `env`. */
+function withEnv(env: NodeJS.ProcessEnv, argv: string[]): [string, string[]] {
+  return ['/usr/bin/env', ['-i', ...Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), ...argv]];
+}
 
 export const isRoot = process.getuid?.() === 0;
 export const skipUnlessRoot = isRoot ? false : 'integration tests run containers and need root';
@@ -84,8 +91,8 @@ export class Harness {
     const fds = [o.input === undefined ? openSync('/dev/null', 'r') : 'pipe', openSync(out, 'w'), openSync(err, 'w'),
       ...(o.fds ?? []).map((f) => openSync(f, 'r'))] as const;
     try {
-      const r = spawnSync(BIN, ['--root', this.root, ...args], {
-        input: o.input, stdio: [...fds], timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd, env: o.env ?? RT_ENV,
+      const r = spawnSync(...withEnv(o.env ?? RT_ENV, [BIN, '--root', this.root, ...args]), {
+        input: o.input, stdio: [...fds], timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd,
       });
       const res = { status: r.status, signal: r.signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') + (r.error ? String(r.error) : '') };
       rmSync(out); rmSync(err);
@@ -97,7 +104,7 @@ export class Harness {
   spawn(args: string[], o: { stdin?: 'pipe' | 'ignore' } = {}) {
     const out = join(this.dir, `out-${++seq}`), err = join(this.dir, `err-${seq}`);
     const fds = [openSync(out, 'w'), openSync(err, 'w')];
-    const child = spawn(BIN, ['--root', this.root, ...args], { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]], env: RT_ENV });
+    const child = spawn(...withEnv(RT_ENV, [BIN, '--root', this.root, ...args]), { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]] });
     for (const fd of fds) closeSync(fd);
     const done = new Promise<Result>((res) => child.on('exit', (status, signal) =>
       res({ status, signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') })));
