@@ -1,7 +1,7 @@
 // Stopping and undoing: kill the init and wait until it is gone, remove the cgroups, run the
-// poststop hooks (their failures are warnings), remove the state dir.
+// poststop hooks (each failure is a warning), remove the state dir.
 import { closeFd, pidfdOpen, pidfdSignal, pidfdWait, reapIfChild } from '../linux/process.js';
-import { runHooks } from '../linux/run-hook.js';
+import { runHook } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
 import { warn } from './log.js';
 import { savedCgroup } from './cgroup.js';
@@ -21,8 +21,11 @@ export function killAndReap(pid: number): void {
   reapIfChild(pid);
 }
 
+/** runtime.md step 13: a failing poststop hook is a warning; the remaining hooks still run. */
 export function runPoststop(spec: Spec, stateJson: string): void {
-  try { runHooks(spec.hooks?.poststop, stateJson, 'poststop'); } catch (e) { warn((e as Error).message); }
+  (spec.hooks?.poststop ?? []).forEach((h, i) => {
+    try { runHook(h, stateJson, 'poststop', i); } catch (e) { warn((e as Error).message); }
+  });
 }
 
 /** Everything delete does once the container may go: processes, cgroups, hooks, state dir. */

@@ -1,10 +1,10 @@
 // start: connect to the exec socket that runts-finalize waits on, release it, and learn from
 // the connection whether the process was exec'd (EOF) or why not (an error text).
-import { closeSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { connectUnix } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { RuntimeError } from './errors.js';
-import { killAndReap } from './destroy.js';
+import { destroy } from './destroy.js';
 import { EXEC_SOCK, readSaved, stateDir, withLock, type Saved } from './store.js';
 import { stateDoc, status } from './status.js';
 
@@ -25,6 +25,9 @@ function release(dir: string): string {
   } finally { closeSync(fd); }
 }
 
+/** runtime.md steps 7 and 9: when a startContainer hook (or the exec after it) or a poststart
+ * hook fails, the container is stopped and the lifecycle continues at step 12: destroy, then the
+ * poststop hooks. The poststart hooks run without the lock (a hook may call the runtime). */
 export function start(root: string, id: string): Saved {
   const dir = stateDir(root, id);
   const saved = readSaved(root, id);
@@ -33,12 +36,15 @@ export function start(root: string, id: string): Saved {
     if (st === 'stopped') throw new RuntimeError('cannot start a container that has stopped');
     if (st !== 'created') throw new RuntimeError('cannot start an already running container');
     const failure = release(dir);
-    if (failure) throw new RuntimeError(failure);
+    if (failure) {
+      destroy(dir, saved);
+      throw new RuntimeError(failure);
+    }
   });
   try {
     runHooks(saved.spec.hooks?.poststart, JSON.stringify(stateDoc(saved, 'running')), 'poststart');
   } catch (e) {
-    killAndReap(saved.pid);
+    if (existsSync(dir)) withLock(dir, () => destroy(dir, saved));
     throw e;
   }
   return saved;
