@@ -107,10 +107,11 @@ t.test('a second create of an existing id', opts, async (t) => {
 
 t.test('unknown commands and flags', opts, async (t) => {
   const h = new Harness(t);
+  const id = h.id();
   const cases: [string[], RegExp, string][] = [
     [['frobnicate'], /frobnicate/, 'an unknown command'],
-    [['create', '--bogus', 'x'], /bogus/, 'an unknown flag of a command'],
-    [['--bogus', 'state', 'x'], /bogus/, 'an unknown global flag'],
+    [['create', '--bogus', id], /bogus/, 'an unknown flag of a command'],
+    [['--bogus', 'state', id], /bogus/, 'an unknown global flag'],
   ];
   for (const [args, re, what] of cases) {
     const r = h.rt(args);
@@ -122,7 +123,7 @@ t.test('unknown commands and flags', opts, async (t) => {
     }
     t.match(oneError(t, r, what), re, `${what}: named`);
   }
-  nothingLeft(t, h, 'x');
+  nothingLeft(t, h, id);
 });
 
 function hookBundle(h: Harness, hook: Hook): Bundle {

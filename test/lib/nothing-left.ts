@@ -42,5 +42,5 @@ export function nothingLeft(t: Test, h: Harness, id: string): void {
   t.same(mountsUnder(h.dir), [], 'no mount under the temp dir');
   const usable = /^[\w+\-.]+$/.test(id) && id !== '.' && id !== '..'; // an invalid id names no cgroup
   t.same(usable ? cgroupDirs(id) : [], [], 'no cgroup named after the id');
-  t.same([...new Set(processesOf(h, id || h.dir))], [], 'no process of the container or the runtime');
+  t.same([...new Set(processesOf(h, usable ? id : h.dir))], [], 'no process of the container or the runtime');
 }
