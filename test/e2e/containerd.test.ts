@@ -11,7 +11,7 @@ import {
   alive, controllerDir, describe, nsLink, readTrim, run, shq, waitFor, type Result,
 } from '../lib/host.js';
 import { ociArch, writeImage } from './lib/oci-image.js';
-import { normalize, readCalls, resolveRuntime, runtimeProblem, specFiles } from './lib/runtime.js';
+import { normalize, readCalls, resolveRuntime, runtimeProblem, specFiles, type RuntimeCall } from './lib/runtime.js';
 import { runcOptionsAny } from './lib/shim-options.js';
 
 const IMAGE = 'docker.io/runts-e2e/busybox:latest';
@@ -320,11 +320,15 @@ function main(): void {
     t.ok(calls.length > 0, `${calls.length} runtime calls recorded`);
     const cmds = new Set(calls.map((c) => c.command));
     for (const c of ['create', 'start', 'exec', 'ps', 'pause', 'resume', 'kill', 'delete']) t.ok(cmds.has(c), `the shim called ${c}`);
-    const roots = new Set(calls.map((c) => c.argv[c.argv.indexOf('--root') + 1]));
-    t.same([...roots], [`${RUNC_ROOT}/${cd.ns}`], 'every call has --root /run/containerd/runc/<namespace>');
-    const failed = calls.filter((c) => c.status !== 0 && !(c.command === 'delete' && c.argv.includes('--force')));
-    // Exec of a missing binary must fail; anything else failing is worth a look.
-    const unexpected = failed.filter((c) => !(c.command === 'exec' || (c.command === 'create' && c.argv.includes('enoent')) || c.command === 'start'));
+    const shimCalls = calls.filter((c) => c.command !== 'features'); // -info runs `features` bare
+    const flag = (c: RuntimeCall, f: string): string | undefined => (c.argv.includes(f) ? c.argv[c.argv.indexOf(f) + 1] : undefined);
+    t.same([...new Set(shimCalls.map((c) => flag(c, '--root')))], [`${RUNC_ROOT}/${cd.ns}`], 'every call has --root /run/containerd/runc/<namespace>');
+    t.ok(shimCalls.every((c) => flag(c, '--log')?.endsWith('/log.json') && flag(c, '--log-format') === 'json'), 'every call has --log <bundle>/log.json --log-format json');
+    const failed = calls.filter((c) => c.status !== 0);
+    // The missing binary must fail its create (1) and its exec (255); nothing else may fail.
+    const expected = (c: RuntimeCall): boolean => (c.command === 'exec' && c.status === 255 && c.argv.some((a) => a.endsWith('/e6.pid')))
+      || (c.command === 'create' && c.status === 1 && c.argv.at(-1) === 'enoent');
+    const unexpected = failed.filter((c) => !expected(c));
     t.same(unexpected.map((c) => `${c.status}: ${c.argv.join(' ')}`), [], 'no unexpected runtime failures');
     const shapes = new Map<string, { n: number; ms: number; rc: Set<number> }>();
     for (const c of calls) {
