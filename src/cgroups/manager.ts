@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Device, Resources } from '../spec/types.js';
 import { CgroupError, errCode, fileError } from './errors.js';
 import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
-import { applyResources, plan, type Target } from './route.js';
+import { applyDevices, applyLimits, applyResources, deviceRules, plan, type Target } from './route.js';
 import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
 import type { CgroupManager } from './types.js';
 import { createCpuset, fillCpuset } from './v1/cpuset.js';
@@ -25,6 +25,7 @@ export interface ManagerOptions {
 export class FsManager implements CgroupManager {
   private dirs: Record<string, string>;
   private appliedJson?: string;
+  private devicesApplied = false;
   /** The cgroup was found in use by someone else: never remove it. */
   private foreign = false;
 
@@ -39,13 +40,21 @@ export class FsManager implements CgroupManager {
   apply(pid: number): void {
     const c = this.o.create;
     if (c && this.appliedJson === undefined) {
+      deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
       this.makeDirs(c.mounts, c.explicitPath);
       this.refuseBusy();
-      applyResources(this.target(), c.resources, true);
+      applyLimits(this.target(), c.resources);
       this.appliedJson = JSON.stringify(c.resources);
       if (this.dirs.cpuset) fillCpuset(this.dirs.cpuset);
     }
     this.join(pid);
+  }
+
+  applyDevices(): void {
+    const c = this.o.create;
+    if (!c || this.devicesApplied) return;
+    applyDevices(this.target(), c.resources);
+    this.devicesApplied = true;
   }
 
   /** Creates every directory; rootless without an explicit path drops hierarchies it may not use. */
@@ -79,7 +88,7 @@ export class FsManager implements CgroupManager {
 
   set(resources: Resources): void {
     if (this.appliedJson !== undefined && JSON.stringify(resources) === this.appliedJson) return; // applied by apply()
-    applyResources(this.target(), resources, false);
+    applyResources(this.target(), resources);
   }
 
   freeze(): void {

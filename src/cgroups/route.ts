@@ -82,9 +82,19 @@ function setDevices(t: Target, rules: DevRule[]): void {
   }
 }
 
-/** Writes r; devices are written when r has them or `devices` is set (creation: defaults always). */
-export function applyResources(t: Target, r: Resources, devices: boolean): void {
+/** Writes every limit of r but the device rules: the controllers, then the raw unified files. */
+export function applyLimits(t: Target, r: Resources): void {
   setControllers(t, r);
-  if (devices || r.devices) setDevices(t, deviceRules(r, t.specDevices));
   if (r.unified && Object.keys(r.unified).length) setUnified(t.dirs[''], t.dirs[''] ? controllersOf(t.dirs['']) : [], r.unified);
+}
+
+/** Writes the device rules of r followed by the default ones. */
+export function applyDevices(t: Target, r: Resources): void {
+  setDevices(t, deviceRules(r, t.specDevices));
+}
+
+/** update: the limits, and the device rules when r has them. */
+export function applyResources(t: Target, r: Resources): void {
+  applyLimits(t, r);
+  if (r.devices) applyDevices(t, r);
 }

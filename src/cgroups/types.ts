@@ -13,8 +13,14 @@ export interface CgroupConfig {
 }
 
 export interface CgroupManager {
-  /** Creates the cgroup in every hierarchy, applies the config's resources, then moves pid in. */
+  /** Creates the cgroup in every hierarchy, applies the config's limits (not devices), then moves pid in. */
   apply(pid: number): void;
+  /**
+   * create: writes the config's device rules (and the default ones) once the init has made the
+   * rootfs's device nodes and before the prestart hooks run, as runc does: a node that
+   * linux.devices lists can be made even if the rules deny its use, and hooks may add rules.
+   */
+  applyDevices(): void;
   /** Writes limits; errors name the resource and the file. */
   set(resources: Resources): void;
   /** Returns once the freezer reports the cgroup frozen (or thawed). */

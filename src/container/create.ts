@@ -45,6 +45,7 @@ export function create(o: CreateOpts): Saved {
       paths: stagePaths(),
       onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
       onInitPid: (p) => { pid = p; },
+      beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
     });
     const saved: Saved = {
       id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),

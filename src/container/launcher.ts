@@ -20,6 +20,8 @@ export interface LaunchOpts {
   onStagePid(pid: number): void;
   /** Called as soon as the init's pid is known (so a failure can kill it). */
   onInitPid(pid: number): void;
+  /** Called once the init has made the rootfs's mounts and device nodes, before the prestart hooks. */
+  beforeHooks?(): void;
 }
 
 function writeIdMaps(pid: number, spec: Spec): void {
@@ -92,6 +94,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   expectMessage(fd, MSG.HOOKS_RUN, 'the container init');
+  o.beforeHooks?.();
   runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart');
   runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime');
   writeMessage(fd, MSG.HOOKS_DONE);
