@@ -1,7 +1,7 @@
 // Helpers of the cgroup tests: a container created with some linux.resources, the cgroup files
 // of its init read back through /proc/<pid>/cgroup, and the directories a cgroupsPath resolves
 // to in every hierarchy (to check that nothing is left after a failed create or a delete).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Resources, Spec } from '../../src/spec/types.js';
 import { cgroupRoots, controllerDir, procCgroups } from '../lib/host.js';
@@ -65,4 +65,15 @@ export function existing(dirs: Record<string, string> | string[]): string[] {
 /** An assertion skipped for a reason (the host lacks something, or runc 1.1.5 differs). */
 export function skip(t: Test, why: string): void {
   t.pass('assertion skipped', { skip: why });
+}
+
+/** Removes the cgroup directories a cgroupsPath resolves to, and their sub-cgroups (test clean-up). */
+export function removePath(path: string): void {
+  const rm = (d: string): void => {
+    let subs: string[] = [];
+    try { subs = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name); } catch { return; }
+    for (const s of subs) rm(join(d, s));
+    try { rmdirSync(d); } catch { /* reported by the leftover check */ }
+  };
+  for (const d of Object.values(expectedDirs(path))) rm(d);
 }
