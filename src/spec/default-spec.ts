@@ -1,4 +1,5 @@
 // `runts spec`: runc's default config.json (and its --rootless variant), tab-indented as runc writes it.
+import { existsSync } from 'node:fs';
 import { OCI_VERSION, type Spec } from './types.js';
 
 const CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
@@ -30,7 +31,7 @@ export function defaultSpec(opts: { rootless: boolean }): Spec {
     ],
     linux: {
       resources: { devices: [{ allow: false, access: 'rwm' }] },
-      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'cgroup' }],
+      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
       maskedPaths: [
         '/proc/acpi', '/proc/asound', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
         '/proc/timer_stats', '/proc/sched_debug', '/sys/firmware', '/proc/scsi',
@@ -38,6 +39,8 @@ export function defaultSpec(opts: { rootless: boolean }): Spec {
       readonlyPaths: ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'],
     },
   };
+  // as runc: a cgroup namespace only where /sys/fs/cgroup is cgroup2 (not on v1 or hybrid hosts)
+  if (existsSync('/sys/fs/cgroup/cgroup.controllers')) spec.linux!.namespaces!.push({ type: 'cgroup' });
   return opts.rootless ? rootless(spec) : spec;
 }
 
