@@ -6,7 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, wri
 import { join } from 'node:path';
 import { Harness, IS_RUNC, MULTITOOL, skipUnlessRoot, type Bundle } from '../lib/runtime.js';
 import { mountsUnder } from '../lib/host.js';
-import { nothingLeft, oneError, processesOf } from '../lib/nothing-left.js';
+import { errorText, nothingLeft, oneError, processesOf } from '../lib/nothing-left.js';
 import type { Hook, Spec } from '../../src/spec/types.js';
 
 const opts = { skip: skipUnlessRoot };
@@ -191,5 +191,22 @@ t.test('a missing executable and a non-executable file', opts, async (t) => {
   chmodSync(join(b.rootfs, 'plain'), 0o644);
   const id = h.id();
   t.match(oneError(t, h.run(b, id), 'run of a non-executable file'), /exec: "\/plain": .*permission denied$/);
+  nothingLeft(t, h, id);
+});
+
+t.test('exec of a missing program and of a non-executable file: exit 255, one line, the container unharmed', opts, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['hold']);
+  writeFileSync(join(b.rootfs, 'plain'), 'not a program\n');
+  const id = h.id();
+  t.equal(h.rt(['run', '-d', '--bundle', b.dir, id]).status, 0);
+  for (const [prog, re] of [['nope', /exec: "nope": executable file not found in \$PATH$/], ['/plain', /exec: "\/plain": .*permission denied$/]] as const) {
+    const r = h.rt(['exec', id, prog]);
+    t.equal(r.status, 255, `exec ${prog}: exit status 255 (${r.stderr.trim()})`);
+    t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+    t.match(errorText(r), re);
+  }
+  t.equal(h.state(id)?.status, 'running', 'the container still runs');
+  t.equal(h.rt(['delete', '--force', id]).status, 0);
   nothingLeft(t, h, id);
 });
