@@ -13,6 +13,7 @@ import { launch, stagePaths } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
 import { checkSysctls } from './sysctl-check.js';
+import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
@@ -33,6 +34,7 @@ export function create(o: CreateOpts): Saved {
   checkConsole(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
   checkSysctls(spec);
   const dir = makeStateDir(o.root, o.id);
+  const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleFd = -1;
   try {
     sock = listenExecSocket(dir);
@@ -50,12 +52,14 @@ export function create(o: CreateOpts): Saved {
     const saved: Saved = {
       id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
       owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,
+      rootfsBind: rootfsBind(),
     };
     writeSaved(dir, saved);
     if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
     return saved;
   } catch (e) {
     if (pid) killAndReap(pid);
+    try { detachRootfsBind(rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
     try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
     // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
     if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }));

@@ -1,11 +1,13 @@
-// Stopping and undoing: kill the init and wait until it is gone, remove the cgroups, run the
-// poststop hooks (each failure is a warning), remove the state dir.
+// Stopping and undoing: kill the init and wait until it is gone, detach the mounts of a container
+// without a mount namespace, remove the cgroups, run the poststop hooks (each failure is a
+// warning), remove the state dir.
 import { closeFd, pidfdOpen, pidfdSignal, pidfdWait, reapIfChild } from '../linux/process.js';
 import { runHook } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
 import { warn } from './log.js';
 import { savedCgroup } from './cgroup.js';
 import { removeStateDir, type Saved } from './store.js';
+import { detachRootfsBind } from './host-mounts.js';
 import { isAlive, stateDoc } from './status.js';
 
 const SIGKILL = 9;
@@ -35,6 +37,7 @@ export function destroy(dir: string, s: Saved): void {
     try { cg?.killAll(SIGKILL); } catch { /* the init's kill below still ends a pid namespace */ }
     killAndReap(s.pid);
   }
+  detachRootfsBind(s.rootfs, s.rootfsBind);
   cg?.destroy();
   runPoststop(s.spec, JSON.stringify(stateDoc(s, 'stopped')));
   removeStateDir(dir);

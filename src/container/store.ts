@@ -22,6 +22,8 @@ export interface Saved {
   spec: Spec;
   cgroupPaths: Record<string, string>;
   systemdCgroup: boolean;
+  /** mount id of the rootfs bind made in runts' mount namespace (no mount namespace: host-mounts.ts) */
+  rootfsBind?: number;
 }
 
 export function stateDir(root: string, id: string): string {

@@ -1,11 +1,14 @@
 // Behaviours the runtime-tools validation suite checks (conformance/runtime-tools.md), each
 // shown here from inside or beside a real container: a fifo in linux.devices, the state the
-// create-phase hooks read on stdin, the order of v1 devices cgroup rules.
+// create-phase hooks read on stdin, the order of v1 devices cgroup rules, mounts of a container
+// without a mount namespace.
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Harness, IS_RUNC, MULTITOOL, skipUnlessRoot } from '../lib/runtime.js';
-import { controllerDir } from '../lib/host.js';
+import { controllerDir, mountsUnder } from '../lib/host.js';
+import type { Spec } from '../../src/spec/types.js';
 
 t.test('a fifo in linux.devices ignores the major and minor it is given', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
@@ -71,3 +74,40 @@ t.test('v1 devices cgroup: the config\'s rules are written first, in order, then
       { skip: IS_RUNC && 'runc 1.1.5 writes the rules sorted, defaults first' });
     t.equal(h.rt(['delete', '--force', id]).status, 0);
   });
+
+/** runc and runts refuse masked and read-only paths without a mount namespace; no uts, no hostname. */
+function noMountNs(s: Spec): void {
+  delete s.linux!.maskedPaths;
+  delete s.linux!.readonlyPaths;
+  delete s.hostname;
+}
+
+t.test('without a mount namespace the config\'s mounts are made in the runtime\'s, and delete removes them',
+  { skip: skipUnlessRoot }, async (t) => {
+    const h = new Harness(t);
+    const b = h.bundle(['stat', '/dev/null'], (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'mount' && n.type !== 'uts');
+      noMountNs(s);
+    });
+    const id = h.id();
+    const r = h.rt(['create', '--bundle', b.dir, id]);
+    t.equal(r.status, 0, r.stderr);
+    if (r.status !== 0) return;
+    const pid = h.state(id)!.pid;
+    t.equal(readlinkSync(`/proc/${pid}/ns/mnt`), readlinkSync('/proc/self/ns/mnt'), 'the runtime\'s mount namespace');
+    const mounted = mountsUnder(b.rootfs);
+    for (const d of ['/proc', '/dev', '/dev/pts', '/sys']) t.ok(mounted.includes(b.rootfs + d), `${d} is mounted, seen from the host`);
+    t.equal(h.rt(['start', id]).status, 0);
+    h.waitForState(id, 'stopped');
+    t.equal(h.rt(['delete', id]).status, 0);
+    t.same(mountsUnder(b.rootfs), [], 'nothing mounted under the rootfs after delete', { skip: IS_RUNC && 'runc 1.1.5 leaves the mounts on the host' });
+    forgetRuncMounts(b.rootfs);
+    const none = h.bundle(['stat', '/dev/null'], (s) => { s.linux!.namespaces = []; noMountNs(s); });
+    t.equal(h.run(none).stdout.trim(), 'c 666 0 0 1:3', 'no namespace at all: /dev/null is the 1:3 node the runtime made');
+    forgetRuncMounts(none.rootfs);
+  });
+
+/** runc 1.1.5 leaves a container's mounts on the host when it has no mount namespace; the harness would report them. */
+function forgetRuncMounts(rootfs: string): void {
+  if (IS_RUNC) for (const m of mountsUnder(rootfs)) spawnSync('umount', ['-l', m]);
+}

@@ -9,6 +9,11 @@
 //                  host's /dev/null; hostname, domainname; sysctl; readonlyPaths; maskedPaths.
 //                  Leaves the cwd at "/".
 //
+// Without a mount namespace of its own (none in linux.namespaces) a config that mounts
+// anything gets its mounts in runts' own namespace, under a private bind of the rootfs onto
+// itself (no propagation change outside it), and a chroot instead of pivot_root; delete
+// detaches that bind (src/container/host-mounts.ts).
+//
 // Every path inside the rootfs is resolved by openat2 relative to an fd of the rootfs and every
 // mount made onto an fd (safe-path.ts, mount-entry.ts), so a symlink, present or racing, never
 // makes anything be created or mounted outside it.
@@ -21,7 +26,7 @@ import { toEntry } from './mount-entry.js';
 import { mountAll } from './mounts.js';
 import { setNames } from './names.js';
 import {
-  applyRootPropagation, chrootInto, moveRootInto, pivotInto, prepareRoot, setRootReadonly,
+  applyRootPropagation, bindRootfsInPlace, chrootInto, moveRootInto, pivotInto, prepareRoot, setRootReadonly,
 } from './pivot.js';
 import type { Ctx, Prepared, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
@@ -47,18 +52,24 @@ function createCwd(ctx: Ctx): void {
   try { closeFd(mkdirAllInRoot(ctx.root, cwd)); } catch { /* reported by chdir */ }
 }
 
+/** Whether the config makes any mount (without a mount namespace, runts' own namespace gets them). */
+function mountsWanted(spec: RootfsPlan['spec'], entries: number): boolean {
+  return entries > 0 || !!spec.root?.readonly || !!spec.linux?.maskedPaths?.length || !!spec.linux?.readonlyPaths?.length;
+}
+
 export function prepareRootfs(plan: RootfsPlan): void {
   const spec = plan.spec;
   const entries = (spec.mounts ?? []).map((m) => toEntry(m, plan.bundle));
   const rootPropagation = rootPropagationFlags(spec.linux?.rootfsPropagation);
   if (!plan.newMountNs) {
-    if (entries.length || spec.root?.readonly || spec.linux?.maskedPaths?.length || spec.linux?.readonlyPaths?.length) {
-      throw new Error('mounts, a read-only root, masked or read-only paths need a new mount namespace');
+    if (!mountsWanted(spec, entries.length)) {
+      prepared.set(plan, { ctx: { plan, root: openRoot(plan.rootfs), cgroupns: false }, entries, setupDev: false, rootPropagation });
+      return;
     }
-    prepared.set(plan, { ctx: { plan, root: openRoot(plan.rootfs), cgroupns: false }, entries, setupDev: false, rootPropagation });
-    return;
+    bindRootfsInPlace(plan.rootfs);
+  } else {
+    prepareRoot(plan.rootfs, rootPropagation);
   }
-  prepareRoot(plan.rootfs, rootPropagation);
   const ctx: Ctx = {
     plan, root: openRoot(plan.rootfs),
     cgroupns: !!spec.linux?.namespaces?.some((n) => n.type === 'cgroup'),
@@ -81,10 +92,10 @@ export function finishRootfs(plan: RootfsPlan): void {
   const { ctx, entries } = p;
   const spec = plan.spec;
   try {
+    remountReadonlyMounts(ctx.root, entries);
     if (!plan.newMountNs) {
       chrootInto(ctx.root);
     } else {
-      remountReadonlyMounts(ctx.root, entries);
       if (plan.noPivot) moveRootInto(ctx.root);
       else pivotInto(ctx.root);
     }

@@ -27,6 +27,16 @@ export function prepareRoot(rootfs: string, rootPropagation: number): void {
   mount(rootfs, rootfs, 'bind', MS.BIND | MS.REC);
 }
 
+/**
+ * No mount namespace of its own: the mounts go into runts' own namespace, under a private bind
+ * of the rootfs onto itself, so that nothing propagates out of it and delete can detach the
+ * bind with everything under it. "/" and the rootfs's parent are left as they are.
+ */
+export function bindRootfsInPlace(rootfs: string): void {
+  mount(rootfs, rootfs, 'bind', MS.BIND | MS.REC);
+  mount('', rootfs, '', MS.PRIVATE | MS.REC);
+}
+
 /** pivot_root into root; the old root is made rslave (nothing propagates back) and detached. */
 export function pivotInto(root: Root): void {
   const oldRoot = openat2(-100, '/', O.PATH | O.DIRECTORY, 0, 0, '/');
@@ -81,7 +91,7 @@ export function chrootHere(): void {
   chdir('/');
 }
 
-/** Without a new mount namespace nothing is mounted: the process only changes its root. */
+/** Without a mount namespace of its own the process only changes its root (no pivot_root). */
 export function chrootInto(root: Root): void {
   fchdir(root.fd, root.path);
   chrootHere();
