@@ -33,10 +33,9 @@ export function runPoststop(spec: Spec, stateJson: string): void {
 /** Everything delete does once the container may go: processes, cgroups, hooks, state dir. */
 export function destroy(dir: string, s: Saved): void {
   const cg = savedCgroup(s);
-  if (isAlive(s)) {
-    try { cg?.killAll(SIGKILL); } catch { /* the init's kill below still ends a pid namespace */ }
-    killAndReap(s.pid);
-  }
+  // Every process in the cgroup, also those that outlive the init without a pid namespace (as runc).
+  try { if (cg?.pids().length) cg.killAll(SIGKILL); } catch { /* the init's kill below still ends a pid namespace */ }
+  if (isAlive(s)) killAndReap(s.pid);
   detachRootfsBind(s.rootfs, s.rootfsBind);
   cg?.destroy();
   runPoststop(s.spec, JSON.stringify(stateDoc(s, 'stopped')));

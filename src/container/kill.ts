@@ -1,4 +1,5 @@
-// kill: send a signal to the init (or, with --all, to every process in the cgroup).
+// kill: send a signal to the init, or with --all to every process in the cgroup (as runc, --all
+// also reaches what a stopped init left behind in it).
 import { signalIfSame } from '../linux/process.js';
 import { errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
@@ -9,8 +10,9 @@ export function kill(root: string, id: string, signal: number, all: boolean): vo
   const saved = readSaved(root, id);
   const stopped = status(stateDir(root, id), saved) === 'stopped';
   const cg = all ? savedCgroup(saved) : undefined;
-  // --all also reaches what a stopped container left in its cgroup, and succeeds (as runc):
-  // containerd's shim sends it to a task whose init has exited (ctr task delete --force).
-  if (cg) { if (!stopped || cg.pids().length) cg.killAll(signal); return; }
+  if (cg) {
+    if (!stopped || cg.pids().length) cg.killAll(signal);
+    return;
+  }
   if (stopped || !signalIfSame(saved.pid, saved.startTime, signal)) throw errNotRunning();
 }

@@ -1,14 +1,16 @@
 // ps: the pids in the container's cgroup; as JSON, or as the rows of ps(1) for those pids.
 import { spawnSync } from 'node:child_process';
-import { RuntimeError, errNotRunning } from './errors.js';
+import { RuntimeError } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir } from './store.js';
 import { status } from './status.js';
 
+/** The pids in the container's cgroup; as runc, also of a stopped container (what its init left). */
 export function containerPids(root: string, id: string): number[] {
   const saved = readSaved(root, id);
-  if (status(stateDir(root, id), saved) === 'stopped') throw errNotRunning();
-  return savedCgroup(saved)?.pids() ?? [saved.pid];
+  const cg = savedCgroup(saved);
+  if (cg) return cg.pids();
+  return status(stateDir(root, id), saved) === 'stopped' ? [] : [saved.pid];
 }
 
 /** ps(1) output with args (default -ef), keeping the header and the rows of the container's pids. */
