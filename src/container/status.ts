@@ -14,8 +14,8 @@ export function isAlive(s: Saved): boolean {
 
 export function status(dir: string, s: Saved): Status {
   if (!isAlive(s)) return 'stopped';
-  if (existsSync(join(dir, EXEC_SOCK))) return 'created';
-  return isFrozen(s) ? 'paused' : 'running';
+  if (isFrozen(s)) return 'paused'; // a created container can be paused too (as runc)
+  return existsSync(join(dir, EXEC_SOCK)) ? 'created' : 'running';
 }
 
 /** The state document of the spec's "state" operation. */
