@@ -25,6 +25,13 @@ export function cgFile(pid: number, controller: string, file: string): string | 
   try { return readFileSync(join(d.dir, file), 'utf8').trim(); } catch { return undefined; }
 }
 
+/** pid's directory in the cgroup2 hierarchy, if the host has one. */
+export function unifiedDir(pid: number): string | undefined {
+  const v2 = cgroupRoots().find((r) => r.fstype === 'cgroup2');
+  const rel = procCgroups(pid).v2;
+  return v2 && rel !== undefined ? join(v2.mountpoint, rel) : undefined;
+}
+
 /** Whether a cgroup v2 mount exists and its root offers controller. */
 export function unifiedHas(controller: string): boolean {
   const v2 = cgroupRoots().find((r) => r.fstype === 'cgroup2');
