@@ -161,6 +161,35 @@ t.test('a hook within its timeout succeeds; createContainer over its timeout is 
   nothingLeft(t, h, id2);
 });
 
+for (const phase of ['startContainer', 'poststart', 'poststop'] as const) {
+  t.test(`a ${phase} hook over its timeout is killed`, { skip: skipUnlessRoot || (IS_RUNC && phase === 'poststart' && RUNC_POSTSTART) }, async (t) => {
+    const h = new Harness(t);
+    const marker = `rtst-hang-${phase}-${process.pid}`;
+    const hb = new HookBundle(h, ['hold'], (k, x) => {
+      k[phase].push({ path: phase === 'startContainer' ? '/multitool' : MULTITOOL, args: [marker, 'sleep', '100'], timeout: 1 });
+      if (phase !== 'poststop') k.poststop.push(x.hook('poststop', 'poststop'));
+    });
+    const id = h.id();
+    succeeds(t, h.rt(['create', '--bundle', hb.b.dir, id]), 'create');
+    let started = Date.now();
+    const r = h.rt(['start', id]);
+    if (phase === 'poststop') succeeds(t, r, 'start');
+    else if (IS_RUNC) t.pass('runc 1.1.5\'s start exits 0 when a startContainer hook fails');
+    else t.match(oneError(t, r, `${phase} over its timeout`), new RegExp(`${phase}.*timeout`), 'says which hook timed out');
+    if (phase === 'poststop') {
+      started = Date.now();
+      const d = h.rt(['delete', '--force', id]);
+      succeeds(t, d, 'delete');
+      t.match(d.stderr, /timeout|timed out|past specified timeout/, 'a warning says the hook timed out');
+    }
+    t.ok(Date.now() - started < 10_000, `within a few seconds (${Date.now() - started} ms)`);
+    t.same(processesOf(h, marker), [], 'the hook process was killed');
+    if (phase !== 'poststop') t.same(hb.names(), ['poststop'], 'the container was destroyed, poststop ran', { skip: IS_RUNC && RUNC_NO_DESTROY });
+    h.rt(['delete', '--force', id]);
+    nothingLeft(t, h, id);
+  });
+}
+
 for (const phase of ['prestart', 'createRuntime', 'createContainer'] as const) {
   t.test(`a failing ${phase} hook: create fails, later hooks do not run, destroyed, poststop runs`, opts, async (t) => {
     const h = new Harness(t);
