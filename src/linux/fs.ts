@@ -33,6 +33,7 @@ const c = {
   chdir: libc.func('int chdir(const char *)'),
   fchdir: libc.func('int fchdir(int)'),
   chroot: libc.func('int chroot(const char *)'),
+  readlinkat: libc.func('long readlinkat(int, const char *, _Out_ uint8_t *, size_t)'),
 };
 
 export function mkdirat(dirfd: number, name: string, mode: number, what?: string): void {
@@ -144,6 +145,14 @@ export function isDir(st: FdStat): boolean { return (st.mode & S.IFMT) === S.IFD
 
 /** The magic link naming fd, usable as a path argument while /proc is mounted. */
 export function fdPath(fd: number): string { return `/proc/self/fd/${fd}`; }
+
+/** The target of the symlink an O_PATH|O_NOFOLLOW fd refers to (readlinkat with an empty path). */
+export function readlinkFd(fd: number, what: string): string {
+  const buf = Buffer.alloc(4096);
+  const n = Number(c.readlinkat(fd, '', buf, buf.length));
+  check(n, 'readlink', what);
+  return buf.subarray(0, n).toString();
+}
 
 /** The path the kernel has for fd (readlink of /proc/self/fd/N). */
 export function fdRealPath(fd: number): string { return readlinkSync(fdPath(fd)); }

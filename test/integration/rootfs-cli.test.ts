@@ -2,7 +2,7 @@
 // devices and /dev symlinks, linux.devices, and config mounts in order with their destinations
 // created inside the rootfs. (rootfs-*.test.ts test the Node init's rootfs code directly.)
 import t, { type Test } from 'tap';
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, Spec } from '../../src/spec/types.js';
 import { Harness, IS_RUNC, skipUnlessRoot, type Bundle, type Result } from '../lib/runtime.js';
@@ -145,8 +145,7 @@ t.test('mounts: in order, bind, rbind, ro, tmpfs options, mounts over mounts, de
 
 t.test('destinations through symlinks in the image resolve inside the rootfs', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
-  // /abs -> /real names a host path too: it must be read inside the rootfs. (A dangling one, or
-  // one out of the rootfs, is refused by runts: rootfs-security.test.ts.)
+  // /abs -> /real names a host path too: it must be read inside the rootfs.
   const real = join(h.dir, 'real');
   mkdirSync(real);
   const b = h.bundle(seq(['stat', '/abs/m'], ['stat', '/rel/n'], ['cat', '/proc/self/mountinfo']), (s) => {
@@ -163,4 +162,18 @@ t.test('destinations through symlinks in the image resolve inside the rootfs', {
   t.equal(mountAt(mounts, `${real}/n`)?.fstype, 'tmpfs', '/rel/n too');
   t.same(readdirSync(real), [], 'nothing made in the host dir of the same name');
   t.same(readdirSync(join(b.rootfs, real)).sort(), ['m', 'n'], 'the mount points were made under the rootfs');
+});
+
+t.test('a bind onto a dangling symlink creates its target inside the rootfs (resolv.conf in systemd images)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const src = join(h.dir, 'resolv.conf');
+  writeFileSync(src, 'nameserver 192.0.2.1\n');
+  const b = h.bundle(['cat', '/etc/resolv.conf'], (s) => {
+    s.mounts!.push({ destination: '/etc/resolv.conf', type: 'bind', source: src, options: ['rbind', 'ro'] });
+  });
+  symlinkSync('../run/systemd/resolve/stub-resolv.conf', join(b.rootfs, 'etc/resolv.conf'));
+  const r = h.run(b);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'nameserver 192.0.2.1\n', 'the container reads the bound file through its link');
+  t.ok(existsSync(join(b.rootfs, 'run/systemd/resolve/stub-resolv.conf')), 'the link target was created inside the rootfs');
 });

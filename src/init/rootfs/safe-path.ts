@@ -4,7 +4,7 @@
 // single name that is never followed. Nothing here can create or open anything outside.
 import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
-import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, S } from '../../linux/fs.js';
+import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, readlinkFd, S } from '../../linux/fs.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
 
 const ENOENT = 2;
@@ -50,6 +50,44 @@ export function tryOpenNoFollow(root: Root, p: string): number {
 
 export function displayPath(p: string): string { return '/' + cleanRel(p); }
 
+const MAX_LINKS = 40;
+
+/**
+ * The path p names inside the root, read as runc reads it (securejoin): a symlink in a
+ * component that exists is replaced by its target, taken inside the root (absolute targets
+ * from the root, ".." never above it), so a dangling link names the place inside the rootfs
+ * where its target would be, and that is what gets created. The first missing component ends
+ * the walk. The result has no symlink in any component that exists at the time; whoever
+ * creates below it still opens each name without following it, so a race fails instead.
+ */
+export function expandInRoot(root: Root, p: string): string {
+  let todo = cleanRel(p).split('/').filter(Boolean);
+  let done: string[] = [];
+  for (let links = 0; todo.length;) {
+    const name = todo.shift()!;
+    if (name === '.') continue;
+    if (name === '..') { done.pop(); continue; }
+    const fd = tryOpenExact(root, [...done, name].join('/'), displayPath(p));
+    if (fd < 0) return [...done, name, ...todo].join('/');
+    try {
+      if ((fstatx(fd, displayPath(p)).mode & S.IFMT) !== S.IFLNK) { done.push(name); continue; }
+      if (++links > MAX_LINKS) throw new SysError('resolve', 40 /* ELOOP */, displayPath(p));
+      const target = readlinkFd(fd, displayPath(p));
+      if (target.startsWith('/')) done = [];
+      todo = [...target.split('/').filter(Boolean), ...todo];
+    } finally { closeFd(fd); }
+  }
+  return done.join('/');
+}
+
+/** An O_PATH fd of rel (no symlink followed anywhere, the last name included), or -1 if missing. */
+function tryOpenExact(root: Root, rel: string, what: string): number {
+  try { return openat2(root.fd, rel, O.PATH | O.NOFOLLOW, NO_LINKS, 0, what); } catch (e) {
+    if (isNoEnt(e)) return -1;
+    throw e;
+  }
+}
+
 /**
  * mkdir -p inside the root; returns an O_PATH fd of the directory. Existing components are
  * resolved from the root (symlinks stay inside it); missing ones are created with mkdirat in
@@ -57,9 +95,9 @@ export function displayPath(p: string): string { return '/' + cleanRel(p); }
  * becomes a symlink (dangling or not) fails the call rather than being created through.
  */
 export function mkdirAllInRoot(root: Root, p: string, mode = 0o755): number {
-  const rel = cleanRel(p);
-  const whole = tryOpenInRoot(root, rel, O.PATH | O.DIRECTORY);
+  const whole = tryOpenInRoot(root, p, O.PATH | O.DIRECTORY);
   if (whole >= 0) return whole;
+  const rel = expandInRoot(root, p);
   const parts = rel.split('/');
   let cur = openat2(root.fd, '.', O.PATH | O.DIRECTORY, IN_ROOT, 0, '/');
   try {
@@ -81,14 +119,14 @@ export function mkdirAllInRoot(root: Root, p: string, mode = 0o755): number {
 
 /**
  * Runs fn (an open or create of `name` in dir that must not follow it); if it fails because
- * `name` is a symlink, says so: it is one whose target does not exist inside the rootfs.
+ * `name` is a symlink, says so: after expandInRoot, only a race can put one there.
  */
 function explainDangling(dir: number, name: string, what: string, fn: () => number): number {
   try { return fn(); } catch (e) {
     const fd = tryOpenChild(dir, name, what);
     const link = fd >= 0 && (fstatx(fd, what).mode & S.IFMT) === S.IFLNK;
     closeFd(fd);
-    if (link) throw new Error(`${what} is a symlink whose target does not exist inside the rootfs`);
+    if (link) throw new Error(`${what} became a symlink while it was being created`);
     throw e;
   }
 }
@@ -112,7 +150,7 @@ export function tryOpenChild(dir: number, name: string, what: string, flags: num
 export function openOrCreateFileInRoot(root: Root, p: string, mode = 0o644): number {
   const fd = tryOpenInRoot(root, p);
   if (fd >= 0) return fd;
-  const { dir, name } = parentInRoot(root, p);
+  const { dir, name } = parentInRoot(root, expandInRoot(root, p));
   try {
     closeFd(explainDangling(dir, name, displayPath(p),
       () => openat2(dir, name, O.RDONLY | O.CREAT | O.EXCL | O.NOFOLLOW, NO_LINKS, mode, displayPath(p))));
