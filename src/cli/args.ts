@@ -25,7 +25,8 @@ function normalize(argv: string[], spec: OptSpec): string[] {
     const found = lookup(spec, name);
     if (!found) throw new UsageError(`flag provided but not defined: -${name}`);
     out[i] = (name.length === 1 ? '-' : '--') + body;
-    if (found[1].type !== 'boolean' && !body.includes('=')) i++;
+    // A separate value is joined to its option, so that "-" or "-1" is taken as the value (as Go's flag).
+    if (found[1].type !== 'boolean' && !body.includes('=') && i + 1 < out.length) out.splice(i, 2, `${out[i]}=${out[i + 1]}`);
   }
   return out;
 }

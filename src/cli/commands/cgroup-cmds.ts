@@ -47,12 +47,29 @@ export const eventsCmd: Command = {
 const FIELD_FLAGS: Record<string, [string, string]> = {
   memory: ['memory', 'limit'], 'memory-reservation': ['memory', 'reservation'], 'memory-swap': ['memory', 'swap'],
   'kernel-memory': ['memory', 'kernel'], 'kernel-memory-tcp': ['memory', 'kernelTCP'],
-  'cpu-shares': ['cpu', 'shares'], 'cpu-quota': ['cpu', 'quota'], 'cpu-period': ['cpu', 'period'],
+  'cpu-share': ['cpu', 'shares'], 'cpu-shares': ['cpu', 'shares'], 'cpu-quota': ['cpu', 'quota'], 'cpu-period': ['cpu', 'period'],
   'cpu-rt-runtime': ['cpu', 'realtimeRuntime'], 'cpu-rt-period': ['cpu', 'realtimePeriod'],
   'cpuset-cpus': ['cpu', 'cpus'], 'cpuset-mems': ['cpu', 'mems'], 'blkio-weight': ['blockIO', 'weight'],
   'pids-limit': ['pids', 'limit'],
 };
 const STRING_FIELDS = new Set(['cpuset-cpus', 'cpuset-mems']);
+const BYTE_FIELDS = new Set(['memory', 'memory-reservation', 'memory-swap', 'kernel-memory', 'kernel-memory-tcp']);
+const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
+
+/** runc's byte sizes (go-units RAMInBytes): "1024", "100m", "1.5GiB", "2 kb"; "-1" is unlimited. */
+function bytes(flag: string, v: string): number {
+  if (v === '-1') return -1;
+  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(v);
+  if (!m) throw new UsageError(`invalid value for ${flag}: invalid size: '${v}'`);
+  return Math.trunc(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+}
+
+function fieldValue(flag: string, v: string): string | number {
+  if (STRING_FIELDS.has(flag)) return v;
+  if (BYTE_FIELDS.has(flag)) return bytes(flag, v);
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`invalid value for --${flag}: ${v}`);
+  return Number(v);
+}
 
 export const updateCmd: Command = {
   name: 'update', usage: 'update [command options] <container-id>', args: [1, 1],
@@ -64,9 +81,7 @@ export const updateCmd: Command = {
     const res: Record<string, Record<string, unknown>> = o.resources ? readResources(o.resources as string) as never : {};
     for (const [flag, [group, field]] of Object.entries(FIELD_FLAGS)) {
       if (o[flag] === undefined) continue;
-      const v = String(o[flag]);
-      if (!STRING_FIELDS.has(flag) && !/^-?\d+$/.test(v)) throw new UsageError(`invalid value for --${flag}: ${v}`);
-      (res[group] ??= {})[field] = STRING_FIELDS.has(flag) ? v : Number(v);
+      (res[group] ??= {})[field] = fieldValue(flag, String(o[flag]));
     }
     update(g.root, id, res);
   },
