@@ -9,7 +9,9 @@ import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
 import type { CgroupManager } from './types.js';
 import { createCpuset, fillCpuset } from './v1/cpuset.js';
 import { freezeV1, frozenV1, thawV1 } from './v1/freezer.js';
+import { oomCountV1 } from './v1/memory.js';
 import { createV2 } from './v2/create.js';
+import { oomCountV2 } from './v2/memory.js';
 import { freezeV2, frozenV2, hasFreezerV2, thawV2 } from './v2/freezer.js';
 
 const SIGKILL = 9;
@@ -125,6 +127,12 @@ export class FsManager implements CgroupManager {
       else if (p.v2 && p.v2dir) p.v2.stats?.(p.v2dir, s);
     }
     return shapeStats(s);
+  }
+
+  oomCount(): number | undefined {
+    if (this.dirs.memory) return oomCountV1(this.dirs.memory);
+    const v2 = this.dirs[''];
+    return v2 && hasFile(v2, 'memory.events') ? oomCountV2(v2) : undefined;
   }
 
   killAll(signal: number): void {

@@ -31,6 +31,8 @@ export interface CgroupManager {
   pids(): number[];
   /** The "data" of runc's `events --stats` JSON. */
   stats(): CgroupStats;
+  /** A count of OOM occurrences: each rise is a new OOM event; undefined without a memory controller. */
+  oomCount(): number | undefined;
   /** SIGKILL through cgroup.kill where the kernel has it; otherwise freeze, signal each, thaw. */
   killAll(signal: number): void;
   /** Removes every directory, retrying while processes exit. A missing directory is fine. */

@@ -100,3 +100,12 @@ function stats(dir: string, s: RawStats): void {
 }
 
 export const memory: V1Controller = { name: 'memory', wants: wantsMemory, set, stats };
+
+/**
+ * OOM occurrences so far, from memory.oom_control: the kills ("oom_kill", Linux >= 4.13), plus one
+ * while the cgroup is stuck under OOM with the OOM killer disabled ("under_oom 1").
+ */
+export function oomCountV1(dir: string): number {
+  const kv = readKeyValues(dir, 'memory.oom_control');
+  return (kv.oom_kill ?? 0) + (kv.under_oom ?? 0);
+}

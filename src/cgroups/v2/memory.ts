@@ -50,3 +50,8 @@ function stats(dir: string, s: RawStats): void {
 }
 
 export const memory: V2Controller = { name: 'memory', wants: wantsMemory, set, stats };
+
+/** OOM kills so far, from memory.events ("oom_kill"). */
+export function oomCountV2(dir: string): number {
+  return readKeyValues(dir, 'memory.events').oom_kill ?? 0;
+}
