@@ -13,6 +13,7 @@ import { launch, stagePaths } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
 import { checkSysctls } from './sysctl-check.js';
+import { checkSupported } from './unsupported.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 
 export interface CreateOpts {
@@ -33,6 +34,7 @@ export function create(o: CreateOpts): Saved {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
   checkConsole(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
   checkSysctls(spec);
+  checkSupported(spec);
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleFd = -1;
