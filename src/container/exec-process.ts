@@ -1,75 +1,53 @@
-// create: validate the bundle, make the state dir, run the create protocol, and leave the
-// init blocked in runts-finalize; on any failure nothing is left behind.
-import { closeSync } from 'node:fs';
-import os from 'node:os';
-import { connectUnixPath, listenUnix } from '../linux/fd.js';
-import { checkConsole } from './console.js';
-import { startTime } from '../linux/process.js';
-import { loadBundleConfig } from '../spec/load.js';
-import { OCI_VERSION } from '../spec/types.js';
-import type { CgroupManager } from '../cgroups/index.js';
-import { createCgroup } from './cgroup.js';
-import { launch, stagePaths } from './launcher.js';
-import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
-import { killAndReap, runPoststop } from './destroy.js';
-import { checkSysctls } from './sysctl-check.js';
-import { checkSupported } from './unsupported.js';
-import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
+// The process of `runts exec`: a --process file, or the container's own process with the
+// arguments and flags applied as runc applies them. --cap never reaches the inheritable set
+// (CVE-2022-29162).
+import { readFileSync } from 'node:fs';
+import type { Process } from '../spec/types.js';
+import { RuntimeError } from './errors.js';
+import { checkProcessSupported } from './unsupported.js';
 
-export interface CreateOpts {
-  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
-  noPivot: boolean; noNewKeyring: boolean; preserveFds: number; systemdCgroup: boolean;
-  /** `run` without -d: the caller stays attached */
-  foreground?: boolean;
+export interface ExecProcessOpts {
+  processFile?: string; args: string[]; tty: boolean; cwd?: string; env: string[]; user?: string;
+  additionalGids: number[]; caps: string[]; noNewPrivs: boolean; apparmor?: string; processLabel?: string;
 }
 
-/** Binds the exec socket in dir with a short relative path (sun_path holds 107 bytes). */
-function listenExecSocket(dir: string): number {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try { return listenUnix(EXEC_SOCK); } finally { process.chdir(cwd); }
-}
+const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export function create(o: CreateOpts): Saved {
-  const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  checkConsole(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
-  checkSysctls(spec);
-  checkSupported(spec);
-  const dir = makeStateDir(o.root, o.id);
-  const rootfsBind = watchRootfsBind(spec, rootfs);
-  let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleFd = -1;
-  try {
-    sock = listenExecSocket(dir);
-    if (o.consoleSocket) consoleFd = connectUnixPath(o.consoleSocket);
-    cgroup = createCgroup(o.id, spec, o.systemdCgroup);
-    const cg = cgroup;
-    pid = launch({
-      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
-      consoleSockFd: consoleFd >= 0 ? consoleFd : undefined, preserveFds: o.preserveFds,
-      paths: stagePaths(),
-      onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
-      onInitPid: (p) => { pid = p; },
-      beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
-    });
-    const saved: Saved = {
-      id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
-      owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,
-      rootfsBind: rootfsBind(),
-    };
-    writeSaved(dir, saved);
-    if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
-    return saved;
-  } catch (e) {
-    if (pid) killAndReap(pid);
-    try { detachRootfsBind(rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
-    try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
-    // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
-    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }));
-    removeStateDir(dir);
-    throw e;
-  } finally {
-    if (sock >= 0) closeSync(sock);
-    if (consoleFd >= 0) closeSync(consoleFd);
+function fromFile(path: string): Process {
+  try { return JSON.parse(readFileSync(path, 'utf8')) as Process; } catch (e) {
+    throw new RuntimeError(`${path}: ${(e as Error).message}`);
   }
 }
 
+function parseUser(text: string): { uid: number; gid?: number } {
+  const m = /^(\d+)(?::(\d+))?$/.exec(text);
+  if (!m) throw new RuntimeError(`invalid --user "${text}": want uid[:gid] as numbers`);
+  return { uid: Number(m[1]), gid: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
+  if (!o.args.length) throw new RuntimeError('exec: no command given: pass arguments or --process');
+  const p: Process = structuredClone(base ?? { cwd: '/', user: { uid: 0, gid: 0 } });
+  p.args = o.args;
+  p.terminal = o.tty;
+  p.env = [...(p.env ?? []), ...o.env];
+  if (o.cwd) p.cwd = o.cwd;
+  if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
+  if (o.additionalGids.length) p.user.additionalGids = o.additionalGids;
+  if (o.noNewPrivs) p.noNewPrivileges = true;
+  if (o.apparmor) p.apparmorProfile = o.apparmor;
+  if (o.processLabel) p.selinuxLabel = o.processLabel;
+  if (o.caps.length) {
+    const c = (p.capabilities ??= {});
+    for (const set of ['bounding', 'effective', 'permitted', 'ambient'] as const) c[set] = [...new Set([...(c[set] ?? []), ...o.caps])];
+  }
+  return p;
+}
+
+export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
+  const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
+  if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
+  if (!p.cwd) p.cwd = '/';
+  checkProcessSupported(p, '');
+  return p;
+}
