@@ -132,3 +132,19 @@ t.test('events: an "oom" event when a process is killed for memory', { skip: ski
   t.same(jsonLines(ev.output()).find((e) => e.type === 'oom'), { type: 'oom', id: c.id }, 'runc\'s shape: type and id');
   t.equal(h.state(c.id)?.status, 'running', 'the init lives on');
 });
+
+t.test('events: an "oom" event when the OOM killer is disabled and a process waits for memory', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  if (!v1(process.pid, 'memory')) { skip(t, 'disableOOMKiller is a cgroup v1 setting'); return; }
+  const c = started(h, { memory: { limit: 16 * MiB, swap: 16 * MiB, disableOOMKiller: true } });
+  const ev = h.spawn(['events', '--interval', '300ms', c.id]);
+  waitFor('a first stats event', () => jsonLines(ev.output()).length >= 1, 10_000);
+  const ex = h.spawn(['exec', c.id, '/multitool', 'alloc', '64']);
+  waitFor('an oom event', () => jsonLines(ev.output()).some((e) => e.type === 'oom'), 10_000);
+  t.match(cgFile(c.pid, 'memory', 'memory.oom_control'), /^under_oom 1$/m, 'the cgroup is under OOM');
+  ev.child.kill('SIGKILL');
+  t.equal(h.rt(['delete', '--force', c.id]).status, 0, 'delete --force ends the waiting process');
+  const r = await ex.done;
+  t.notMatch(r.stdout, /allocated/);
+  await ev.done;
+});
