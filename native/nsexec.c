@@ -1,7 +1,11 @@
 /* runts-nsexec: the namespace stage. Started by the runts parent with the sync socket's fd
  * number as argv[1]. Reads NS_PLAN, joins namespaces given by path, creates the new ones,
  * copies runts-finalize into a sealed memfd, and clones the container's init (CLONE_PARENT,
- * so the init is the parent's child) which execs the Node init. See src/protocol/messages.ts. */
+ * so the init is the parent's child) which execs the Node init. See src/protocol/messages.ts.
+ * A mount namespace given by path is not joined here for create: node, init.js and koffi would
+ * then be looked up in it (another container's filesystem, perhaps). The init gets its fd and
+ * joins it once everything is loaded (src/linux/namespace.ts). exec joins it here: it runs
+ * nothing but the sealed runts-finalize. */
 #include "common.h"
 #include <fcntl.h>
 #include <sched.h>
@@ -78,11 +82,20 @@ static void open_joins(struct plan *p)
 	}
 }
 
+/* The mount namespace the Node init joins itself (create only), or NULL. */
+static struct ns_join *deferred_mnt(struct plan *p)
+{
+	for (size_t i = 0; i < p->njoins && !p->direct_finalize; i++)
+		if (p->joins[i].flag == CLONE_NEWNS)
+			return &p->joins[i];
+	return NULL;
+}
+
 static void join(struct plan *p, int want_user)
 {
 	for (size_t i = 0; i < p->njoins; i++) {
 		struct ns_join *j = &p->joins[i];
-		if ((j->flag == CLONE_NEWUSER) != want_user)
+		if ((j->flag == CLONE_NEWUSER) != want_user || j == deferred_mnt(p))
 			continue;
 		if (setns(j->fd, (int)j->flag) < 0)
 			bail("setns %s namespace %s: %s", ns_name(j->flag), j->path, errtext(errno));
@@ -152,7 +165,7 @@ static void become_root_in_userns(void)
 static void exec_next(struct plan *p, int mfd)
 {
 	static char *no_env[] = { NULL };
-	char fdarg[16], syncarg[16];
+	char fdarg[16], syncarg[16], mntarg[16];
 	if (p->direct_finalize) {
 		snprintf(syncarg, sizeof syncarg, "%d", sync_fd);
 		char *argv[] = { "runts:exec", syncarg, NULL };
@@ -162,6 +175,12 @@ static void exec_next(struct plan *p, int mfd)
 	}
 	snprintf(fdarg, sizeof fdarg, "%d", mfd);
 	vec_push(&p->init_argv, &p->init_argc, fdarg);
+	struct ns_join *mnt = deferred_mnt(p);
+	if (mnt) {
+		snprintf(mntarg, sizeof mntarg, "%d", mnt->fd);
+		vec_push(&p->init_argv, &p->init_argc, mntarg);
+		fcntl(mnt->fd, F_SETFD, 0);
+	}
 	execve(p->init_argv[0], p->init_argv, no_env);
 	bail("exec the container init %s: %s", p->init_argv[0], errtext(errno));
 }

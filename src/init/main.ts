@@ -1,5 +1,6 @@
 // The Node init: container PID 1 in its new namespaces, before pivot_root. Started by
-// runts-nsexec as `node init.js SYNC_FD FINALIZE_MEMFD`. Sets up the rootfs, lets the parent
+// runts-nsexec as `node init.js SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (a mount namespace given
+// by path, joined here once every module is loaded). Sets up the rootfs, lets the parent
 // run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
@@ -7,6 +8,7 @@ import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
 import { setCloexec } from '../linux/fd.js';
 import { resolveAll } from '../linux/libc.js';
+import { joinMountNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
@@ -35,6 +37,7 @@ const syncFd = Number(process.argv[2]);
 try {
   resolveAll();
   setNonDumpable();
+  if (process.argv[4] !== undefined) joinMountNamespace(Number(process.argv[4]));
   main(syncFd, Number(process.argv[3]));
 } catch (e) {
   try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }

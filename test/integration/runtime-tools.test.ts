@@ -1,10 +1,11 @@
 // Behaviours the runtime-tools validation suite checks (conformance/runtime-tools.md), each
 // shown here from inside or beside a real container: a fifo in linux.devices, the state the
 // create-phase hooks read on stdin, the order of v1 devices cgroup rules, mounts of a container
-// without a mount namespace.
+// without a mount namespace, and joining another container's mount namespace by path.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { Harness, IS_RUNC, MULTITOOL, skipUnlessRoot } from '../lib/runtime.js';
 import { controllerDir, mountsUnder } from '../lib/host.js';
@@ -111,3 +112,28 @@ t.test('without a mount namespace the config\'s mounts are made in the runtime\'
 function forgetRuncMounts(rootfs: string): void {
   if (IS_RUNC) for (const m of mountsUnder(rootfs)) spawnSync('umount', ['-l', m]);
 }
+
+const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
+
+t.test('joining another container\'s mount namespace runs nothing from that container\'s files',
+  { skip: skipUnlessRoot || (!BUSYBOX && 'no busybox on the host (the trap is a busybox script)') }, async (t) => {
+    const h = new Harness(t);
+    // A's image has a script where the host's node binary is (runts' init runs on node):
+    // anything runts looked up by path in A's namespace would run it, as root.
+    const a = h.bundle(['hold'], (s) => { s.root!.readonly = false; });
+    copyFileSync(BUSYBOX!, join(a.rootfs, 'busybox'));
+    const trap = join(a.rootfs, process.execPath);
+    mkdirSync(dirname(trap), { recursive: true });
+    writeFileSync(trap, '#!/busybox sh\n/busybox touch /ran\n', { mode: 0o755 });
+    const aId = h.id();
+    let r = h.rt(['run', '-d', '--bundle', a.dir, aId]);
+    t.equal(r.status, 0, r.stderr);
+    if (r.status !== 0) return;
+    const aPid = h.state(aId)!.pid;
+    const b = h.bundle(['true'], (s) => {
+      s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'mount' ? { type: 'mount' as const, path: `/proc/${aPid}/ns/mnt` } : n));
+    });
+    r = h.rt(['create', '--bundle', b.dir, h.id()]);
+    t.not(r.status, 0, 'B\'s rootfs is not in A\'s namespace: create fails');
+    t.notOk(existsSync(join(a.rootfs, 'ran')), 'nothing of A\'s ran');
+  });

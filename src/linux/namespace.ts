@@ -1,0 +1,21 @@
+// Namespace calls of the Node init: joining a mount namespace from its main thread only.
+import { check, libc } from './libc.js';
+
+const CLONE_FS = 0x200, CLONE_NEWNS = 0x20000;
+
+const c = {
+  unshare: libc.func('int unshare(int)'),
+  setns: libc.func('int setns(int, int)'),
+  close: libc.func('int close(int)'),
+};
+
+/**
+ * Moves the calling thread into the mount namespace fd refers to and closes fd. Node's other
+ * threads share its fs_struct, which setns(CLONE_NEWNS) refuses, so the thread leaves it first;
+ * they stay where they are, and the thread that later fexecve()s takes the namespace along.
+ */
+export function joinMountNamespace(fd: number): void {
+  check(c.unshare(CLONE_FS), 'unshare(CLONE_FS)');
+  check(c.setns(fd, CLONE_NEWNS), 'setns', 'the mount namespace');
+  c.close(fd);
+}
