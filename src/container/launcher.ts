@@ -1,6 +1,6 @@
 // The parent side of the create protocol (drawn in protocol/messages.ts): starts
 // runts-nsexec, answers each stage, and returns the init's pid once runts-finalize is READY.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
@@ -48,6 +48,7 @@ export function spawnStage(paths: StagePaths, preserveFds: number, extra: number
   stdio.push(theirs);
   stdio.push(...extra);
   try {
+    const { spawn } = require('node:child_process') as typeof ChildProcess; // not at start-up: it loads net and stream
     const child = spawn(paths.nsexec, [String(syncFd)], { stdio, env: {} });
     child.on('error', () => undefined);
     child.unref();

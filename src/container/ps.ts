@@ -1,5 +1,5 @@
 // ps: the pids in the container's cgroup; as JSON, or as the rows of ps(1) for those pids.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { RuntimeError } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir } from './store.js';
@@ -15,6 +15,7 @@ export function containerPids(root: string, id: string): number[] {
 
 /** ps(1) output with args (default -ef), keeping the header and the rows of the container's pids. */
 export function psTable(pids: number[], args: string[]): string {
+  const { spawnSync } = require('node:child_process') as typeof ChildProcess; // not at start-up: it loads net and stream
   const r = spawnSync('ps', args.length ? args : ['-ef'], { encoding: 'utf8' });
   if (r.status !== 0) throw new RuntimeError(`ps ${args.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`);
   const [head, ...rows] = r.stdout.split('\n');

@@ -1,6 +1,6 @@
 // Runs one OCI hook: path, args (args[0] is argv[0]), env, the state JSON on stdin, and a
 // timeout after which it is killed. Used by the parent and by the Node init.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import type { Hook } from '../spec/types.js';
 
 function envObject(list: string[] | undefined): Record<string, string> {
@@ -15,6 +15,8 @@ function envObject(list: string[] | undefined): Record<string, string> {
 /** Throws an Error naming the phase, the hook and what went wrong. */
 export function runHook(hook: Hook, stateJson: string, phase: string, index: number): void {
   const name = `error running ${phase} hook #${index}`;
+  // Loaded here, not at start-up: child_process pulls in net, stream and dgram (state and list never run hooks).
+  const { spawnSync } = require('node:child_process') as typeof ChildProcess;
   const r = spawnSync(hook.path, (hook.args ?? [hook.path]).slice(1), {
     argv0: hook.args?.[0] ?? hook.path, env: envObject(hook.env), input: stateJson,
     timeout: hook.timeout ? hook.timeout * 1000 : undefined, killSignal: 'SIGKILL',
