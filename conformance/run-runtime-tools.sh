@@ -65,7 +65,7 @@ tap_verdict() {
 
 run_one() {
   local name=$1 exe=$2 wrapper="$logdir/$1.runtime"
-  printf '#!/bin/sh\nexec %q --log %q "$@"\n' "$runtime" "$logdir/$name.runtime.log" > "$wrapper"
+  printf '#!/bin/bash\nexec %q --log %q "$@"\n' "$runtime" "$logdir/$name.runtime.log" > "$wrapper"
   chmod +x "$wrapper"
   (cd "$suite" && RUNTIME=$wrapper timeout "$per_test_timeout" "$exe") \
     > "$logdir/$name.tap" 2> "$logdir/$name.stderr"
