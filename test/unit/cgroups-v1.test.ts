@@ -147,3 +147,13 @@ t.test('stats: memory, cpu, cpuacct, pids, blkio, hugetlb', async (t) => {
   t.same(s.cpuset.cpus, [0, 1]);
   t.equal(s.network_interfaces, null);
 });
+
+t.test('a write the kernel refuses names the setting; OOM count', async (t) => {
+  const { paths } = fakeTree(t);
+  const m = loadManager(paths, false);
+  t.throws(() => m.set({ blockIO: { leafWeight: 200 } }),
+    /^cgroup: linux\.resources\.blockIO\.leafWeight: set blkio\.leaf_weight to 200 in .*: no such file or directory$/);
+  writeFileSync(join(paths.memory, 'memory.oom_control'), 'oom_kill_disable 1\nunder_oom 1\noom_kill 3\n');
+  t.equal(m.oomCount(), 4, 'kills, plus one while under OOM with the OOM killer disabled');
+  t.equal(loadManager({ cpu: paths.cpu }, false).oomCount(), undefined, 'no memory controller');
+});

@@ -121,3 +121,9 @@ t.test('io.stat parsing skips what it cannot map', async (t) => {
   t.same(s.blkio.ioServiceBytesRecursive.map((e) => e.value), [1, 2]);
   t.same(s.blkio.ioServicedRecursive.map((e) => e.value), [3, 4]);
 });
+
+t.test('OOM count from memory.events', async (t) => {
+  const { paths } = fakeDir(t, { ...FILES, 'memory.events': 'low 0\nhigh 0\nmax 7\noom 2\noom_kill 1\noom_group_kill 0\n' });
+  t.equal(loadManager(paths, false).oomCount(), 1);
+  t.equal(loadManager(fakeDir(t).paths, false).oomCount(), undefined, 'no memory.events');
+});
