@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 CC ?= gcc
 CFLAGS ?= -O2 -Wall -Wextra -Werror=implicit-function-declaration
 NATIVE := native/build/runts-nsexec native/build/runts-finalize
-TESTPROG := test/prog/build/multitool
+TESTPROG := $(patsubst test/prog/%.c,test/prog/build/%,$(wildcard test/prog/*.c))
 TS_SOURCES := $(shell find src -name '*.ts') $(wildcard schemas/*.json)
 
 .PHONY: all build deps setup test demo bench install uninstall clean typecheck

@@ -2,8 +2,8 @@
 // init blocked in runts-finalize; on any failure nothing is left behind.
 import { closeSync } from 'node:fs';
 import os from 'node:os';
-import { connectUnixPath, listenUnix } from '../linux/fd.js';
-import { checkConsole } from './console.js';
+import { listenUnix } from '../linux/fd.js';
+import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
 import { startTime } from '../linux/process.js';
 import { loadBundleConfig } from '../spec/load.js';
 import { OCI_VERSION } from '../spec/types.js';
@@ -30,22 +30,25 @@ function listenExecSocket(dir: string): number {
   try { return listenUnix(EXEC_SOCK); } finally { process.chdir(cwd); }
 }
 
-export function create(o: CreateOpts): Saved {
+/** The created container; `console` when runts itself holds a foreground terminal's pty. */
+export interface Created { saved: Saved; console?: ProxyConsole }
+
+export function create(o: CreateOpts): Created {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  checkConsole(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
   checkSysctls(spec);
   checkSupported(spec);
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
-  let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleFd = -1;
+  let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
   try {
+    consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
     sock = listenExecSocket(dir);
-    if (o.consoleSocket) consoleFd = connectUnixPath(o.consoleSocket);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     const cg = cgroup;
     pid = launch({
-      id: o.id, spec, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
-      consoleSockFd: consoleFd >= 0 ? consoleFd : undefined, preserveFds: o.preserveFds,
+      spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
+      id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
+      consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
       paths: stagePaths(),
       onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
       onInitPid: (p) => { pid = p; },
@@ -58,7 +61,7 @@ export function create(o: CreateOpts): Saved {
     };
     writeSaved(dir, saved);
     if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
-    return saved;
+    return { saved, console: consoleSock?.receive() };
   } catch (e) {
     if (pid) killAndReap(pid);
     try { detachRootfsBind(rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
@@ -69,7 +72,7 @@ export function create(o: CreateOpts): Saved {
     throw e;
   } finally {
     if (sock >= 0) closeSync(sock);
-    if (consoleFd >= 0) closeSync(consoleFd);
+    consoleSock?.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // The process of `runts exec`: a --process file, or the container's own process with the
 // arguments and flags applied as runc applies them. --cap never reaches the inheritable set
-// (CVE-2022-29162).
+// (CVE-2022-29162). A --process file without capabilities gets the container's, as in runc
+// (never the runtime's own); an env without PATH gets a default one.
 import { readFileSync } from 'node:fs';
 import type { Process } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
@@ -19,10 +20,15 @@ function fromFile(path: string): Process {
   }
 }
 
+/** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
+function atoi(text: string, what: string): number {
+  if (!/^[+-]?\d+$/.test(text)) throw new RuntimeError(`parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
+  return Number(text);
+}
+
 function parseUser(text: string): { uid: number; gid?: number } {
-  const m = /^(\d+)(?::(\d+))?$/.exec(text);
-  if (!m) throw new RuntimeError(`invalid --user "${text}": want uid[:gid] as numbers`);
-  return { uid: Number(m[1]), gid: m[2] === undefined ? undefined : Number(m[2]) };
+  const [uid, gid] = text.split(/:(.*)/s);
+  return { gid: gid === undefined ? undefined : atoi(gid, 'gid'), uid: atoi(uid, 'uid') };
 }
 
 function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
@@ -33,7 +39,8 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
   p.env = [...(p.env ?? []), ...o.env];
   if (o.cwd) p.cwd = o.cwd;
   if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
-  if (o.additionalGids.length) p.user.additionalGids = o.additionalGids;
+  for (const g of o.additionalGids) if (g < 0) throw new RuntimeError(`additional-gids must be a positive number ${g}`);
+  if (o.additionalGids.length) p.user.additionalGids = [...(p.user.additionalGids ?? []), ...o.additionalGids];
   if (o.noNewPrivs) p.noNewPrivileges = true;
   if (o.apparmor) p.apparmorProfile = o.apparmor;
   if (o.processLabel) p.selinuxLabel = o.processLabel;
@@ -46,6 +53,7 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
 
 export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
   const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
+  if (!p.capabilities && base?.capabilities) p.capabilities = structuredClone(base.capabilities);
   if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
   if (!p.cwd) p.cwd = '/';
   checkProcessSupported(p, '');

@@ -2,27 +2,25 @@
 // joins every namespace of the init and the cgroup, and its child exec()s runts-finalize,
 // which sets up the process and execs it (brief, rule 4: no Node inside a container).
 import { closeSync } from 'node:fs';
-import { constants } from 'node:os';
 import { MSG } from '../protocol/messages.js';
 import { readMessage, getStr, writeMessage } from '../protocol/framing.js';
 import { ATTR } from '../protocol/messages.js';
-import { exitCode, signalIfSame, startTime, waitChild } from '../linux/process.js';
+import { startTime } from '../linux/process.js';
 import { RuntimeError } from './errors.js';
-import { checkConsole } from './console.js';
-import { connectUnixPath } from '../linux/fd.js';
+import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
+import { attach } from './foreground.js';
 import { savedCgroup } from './cgroup.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
 import { execNsPlan, finalizePlan } from './plan.js';
-import { readSaved, stateDir, writeFileAtomic } from './store.js';
+import type { Process } from '../spec/types.js';
+import { readSaved, stateDir, writeFileAtomic, type Saved } from './store.js';
 import { status } from './status.js';
 
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
   consoleSocket?: string;
 }
-
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
 
 function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
   const saved = readSaved(o.root, o.id);
@@ -32,35 +30,40 @@ function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
   return saved;
 }
 
-/** Runs the exec protocol; returns the new process's pid once it has exec'd. */
-function launchExec(o: ExecOpts): number {
+/** Runs the exec protocol; returns the new process's pid once it has exec'd, and the console
+ * runts proxies for a foreground terminal. */
+function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
   const saved = checkStatus(o);
   const process = execProcess(saved.spec.process, o);
-  checkConsole(!!process.terminal, o.consoleSocket, o.detach);
+  const consoleSock = openConsoleSocket(!!process.terminal, o.consoleSocket, o.detach);
+  try {
+    const pid = converse(o, saved, sizedProcess(process, consoleSock), consoleSock);
+    return { pid, console: consoleSock?.receive() };
+  } finally { consoleSock?.close(); }
+}
+
+function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined): number {
   const paths = stagePaths();
-  const consoleFd = o.consoleSocket ? connectUnixPath(o.consoleSocket) : -1;
   let fd: number, syncFd: number;
   try {
-    ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleFd >= 0 ? [consoleFd] : []));
-  } finally { if (consoleFd >= 0) closeSync(consoleFd); }
+    ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleSock ? [consoleSock.fd] : []));
+  } finally { consoleSock?.release(); }
   try {
     const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.apply(p));
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
     writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
-      keepFds, console: consoleFd >= 0 ? { fd: syncFd + 1, mount: false } : undefined,
+      keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined,
     }));
     const m = readMessage(fd);
-    if (m?.kind === MSG.ERROR) throw new RuntimeError(getStr(m, ATTR.MESSAGE) ?? 'exec failed');
+    if (m?.kind === MSG.ERROR) throw new RuntimeError(`unable to start container process: ${getStr(m, ATTR.MESSAGE) ?? 'exec failed'}`);
     if (m) throw new RuntimeError('protocol: unexpected message from runts-finalize during exec');
     return pid;
   } finally { closeSync(fd); }
 }
 
 export async function exec(o: ExecOpts): Promise<number> {
-  const pid = launchExec(o);
+  const { pid, console } = launchExec(o);
   if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
   if (o.detach) return 0;
-  const start = startTime(pid);
-  for (const sig of FORWARDED) process.on(sig, () => start && signalIfSame(pid, start, constants.signals[sig]));
-  return exitCode(await waitChild(pid));
+  return attach(pid, startTime(pid), console);
 }

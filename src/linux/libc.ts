@@ -37,6 +37,11 @@ export const libc = {
 
 export const koffi = {
   errno: (): number => koffiModule().errno(),
+  /** The address of a Buffer's memory, for pointers inside structs (recvmsg's msghdr). */
+  address: (b: Buffer): bigint => koffiModule().address(b),
+  /** A libuv poll handle on fd: the callback runs on the event loop when fd is ready. */
+  poll: (fd: number, o: { readable?: boolean; writable?: boolean }, cb: (ev: { readable: boolean; writable: boolean }) => void) =>
+    koffiModule().node.poll(fd, o, cb),
 };
 
 /** Loads koffi and libc and declares every function now (the Node init, before pivot_root). */

@@ -1,0 +1,23 @@
+// Staying attached to a process (foreground `run` and `exec`): signals runts receives go to the
+// process, a foreground console is proxied, and the result is the process's exit status in
+// the shell's convention (128+N: killed by signal N). As runc, SIGWINCH is never forwarded: it
+// resizes the console.
+import { constants } from 'node:os';
+import { exitCode, signalIfSame, waitChild } from '../linux/process.js';
+import type { ProxyConsole } from './console.js';
+import { TtyProxy } from './tty-proxy.js';
+
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+
+/** Waits for pid (a child of runts) to exit; start is its start time, for pid-reuse safety. */
+export async function attach(pid: number, start: string | undefined, console?: ProxyConsole): Promise<number> {
+  const proxy = console && new TtyProxy(console);
+  const forward = (sig: (typeof FORWARDED)[number]) => () => { if (start) signalIfSame(pid, start, constants.signals[sig]); };
+  for (const sig of FORWARDED) process.on(sig, forward(sig));
+  try {
+    proxy?.start();
+    const status = await waitChild(pid);
+    proxy?.finish();
+    return exitCode(status);
+  } finally { proxy?.close(); }
+}

@@ -1,0 +1,52 @@
+// Console helpers for the integration tests: the --console-socket receiver (test/prog/console-
+// receiver.c) in the background, and a runtime command run under script(1), which gives it a
+// terminal of its own (a foreground terminal container needs one, as with runc).
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, REPO, RT_ENV, type Harness } from './runtime.js';
+import { run, shq, waitFor, type Result } from './host.js';
+
+export const RECEIVER = join(REPO, 'test/prog/build/console-receiver');
+
+export interface Received {
+  status: number | null;
+  /** the receiver's first line: fds, master, ptn, name, rows, cols */
+  header: Record<string, string>;
+  /** every byte read from the pty master */
+  output: string;
+}
+
+/** Starts the receiver listening at `sock` (in dir) with the given steps; resolves when it exits. */
+export function receiver(dir: string, steps: string[], name = 'console.sock'): { sock: string; done: Promise<Received> } {
+  const sock = join(dir, name), outFile = join(dir, `${name}.out`);
+  const out = openSync(outFile, 'w');
+  const child = spawn(RECEIVER, [sock, ...steps], { stdio: ['ignore', out, out] });
+  closeSync(out);
+  const done = new Promise<Received>((resolve) => child.on('exit', (status) => {
+    const text = readFileSync(outFile, 'utf8'), nl = text.indexOf('\n');
+    const header = Object.fromEntries(text.slice(0, nl < 0 ? text.length : nl).split(' ').map((kv) => kv.split('=') as [string, string]));
+    resolve({ status, header, output: nl < 0 ? '' : text.slice(nl + 1) });
+  }));
+  waitFor(`the console receiver to listen at ${sock}`, () => existsSync(sock) || child.exitCode !== null, 10_000, 10);
+  return { sock, done };
+}
+
+/** Runs `argv` under script(1) with `input` on script's stdin; stdout is the terminal's output,
+ * ending with "rc=N" (the command's exit status). */
+export function underScript(argv: string[], o: { input?: string; setup?: string; seconds?: number } = {}): Result & { rc?: number } {
+  const cmd = `${o.setup ? o.setup + '; ' : ''}${argv.map(shq).join(' ')}; echo rc=$?`;
+  const r = run(['script', '-qec', cmd, '/dev/null'], { input: o.input ?? '', seconds: o.seconds ?? 30, env: RT_ENV });
+  const m = /rc=(\d+)\s*$/.exec(r.stdout);
+  return { ...r, rc: m ? Number(m[1]) : undefined };
+}
+
+/** The runtime's argv with the harness's --root, for commands run under another program. */
+export function rtArgv(h: Harness, args: string[]): string[] {
+  return [BIN, '--root', h.root, ...args];
+}
+
+/** Runs the runtime in a new session without a controlling terminal and with stdio off any terminal. */
+export function withoutTerminal(h: Harness, args: string[]): Result {
+  return run(['setsid', '-w', ...rtArgv(h, args)], { env: RT_ENV });
+}
