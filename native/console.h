@@ -53,7 +53,7 @@ static struct console make_pty(void)
 static void set_size(int fd, uint32_t rows, uint32_t cols)
 {
 	struct winsize ws = { (unsigned short)rows, (unsigned short)cols, 0, 0 };
-	if ((rows || cols) && ioctl(fd, TIOCSWINSZ, &ws) < 0)
+	if (rows && cols && ioctl(fd, TIOCSWINSZ, &ws) < 0) /* as runc: only a whole size */
 		bail("set the console size: %s", errtext(errno));
 }
 
@@ -115,9 +115,13 @@ static int setup_console(int sock, int mount, uint32_t rows, uint32_t cols)
 	return c.slave;
 }
 
-/* Once the pty is made: the slave becomes the controlling terminal and stdio. */
-static int attach_console(int slave)
+/* Once the pty is made: the slave becomes the controlling terminal and stdio, owned by the
+ * process's user so that it can reopen its console (as runc; a uid the inode cannot take is
+ * left alone). */
+static int attach_console(int slave, uid_t uid)
 {
+	if (fchown(slave, uid, (gid_t)-1) < 0 && errno != EPERM && errno != EINVAL && errno != EROFS)
+		return -1;
 	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
 		return -1;
 	for (int fd = 0; fd < 3; fd++)

@@ -443,7 +443,7 @@ int main(int argc, char **argv)
 	/* The slave is stdio from now on, as in runc: a created container must not hold the
 	 * caller's stdio open (containerd's shim reads `create`'s output to its end). */
 	if (p.console_sock >= 0 &&
-	    attach_console(setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols)) < 0)
+	    attach_console(setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols), p.uid) < 0)
 		bail("make the console the controlling terminal: %s", errtext(errno));
 	if (p.exec_sock < 0) {
 		/* exec: no start to wait for; the parent reads EOF once execve() closes this. */
