@@ -29,7 +29,7 @@ dist/runts.js: node_modules/.installed $(TS_SOURCES) scripts/build.mjs scripts/g
 native/protocol.h: src/protocol/messages.ts scripts/gen-protocol-header.mjs node_modules/.installed
 	node scripts/gen-protocol-header.mjs > $@.tmp && mv $@.tmp $@
 
-native/build/runts-%: native/%.c native/protocol.h native/common.h
+native/build/runts-%: native/%.c native/protocol.h $(wildcard native/*.h)
 	@mkdir -p native/build
 	$(CC) $(CFLAGS) -static -o $@ $< 
 

@@ -6,10 +6,9 @@
  * the process. The start connection is close-on-exec, so a successful exec reads as EOF there. */
 #include "common.h"
 #include "console.h"
+#include "seccomp.h"
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <poll.h>
 #include <grp.h>
 #include <signal.h>
@@ -28,15 +27,14 @@ struct plan {
 	char **argv, **envp;
 	size_t argc, envc;
 	char *cwd, *state_json, *keyring;
-	uint32_t uid, gid, umask, has_umask, nnp, no_process, seccomp_flags;
+	uint32_t uid, gid, umask, has_umask, nnp, no_process;
 	gid_t gids[256];
 	size_t ngids;
 	uint64_t caps[5]; /* bounding, effective, inheritable, permitted, ambient */
 	int has_caps;
 	struct { uint32_t res; uint64_t soft, hard; } rlimits[32];
 	size_t nrlimits;
-	struct sock_filter *filter;
-	size_t nfilter;
+	struct seccomp_plan seccomp;
 	struct hook hooks[32];
 	size_t nhooks;
 	int exec_sock, console_sock, mount_console;
@@ -75,7 +73,7 @@ static void add_attr(struct plan *p, const struct attr *a)
 	case ATTR_UMASK: p->umask = attr_u32(a), p->has_umask = 1; break;
 	case ATTR_NO_NEW_PRIVS: p->nnp = attr_u32(a); break;
 	case ATTR_NO_PROCESS: p->no_process = attr_u32(a); break;
-	case ATTR_SECCOMP_FLAGS: p->seccomp_flags = attr_u32(a); break;
+	case ATTR_SECCOMP_FLAGS: p->seccomp.flags = attr_u32(a); break;
 	case ATTR_STATE_JSON: p->state_json = attr_str(a); break;
 	case ATTR_SESSION_KEYRING: p->keyring = attr_str(a); break;
 	case ATTR_EXEC_SOCK_FD: p->exec_sock = (int)attr_u32(a); break;
@@ -110,9 +108,9 @@ static void add_attr(struct plan *p, const struct attr *a)
 		p->nrlimits++;
 		break;
 	case ATTR_SECCOMP_BPF:
-		p->filter = malloc(a->len);
-		memcpy(p->filter, a->val, a->len);
-		p->nfilter = a->len / sizeof *p->filter;
+		p->seccomp.filter = malloc(a->len);
+		memcpy(p->seccomp.filter, a->val, a->len);
+		p->seccomp.nfilter = a->len / sizeof *p->seccomp.filter;
 		break;
 	case ATTR_HOOK_PATH: case ATTR_HOOK_ARG: case ATTR_HOOK_ENV: case ATTR_HOOK_TIMEOUT:
 		add_hook_attr(p, a);
@@ -315,36 +313,21 @@ static char *run_hook(const struct hook *h, const char *state)
 	return err;
 }
 
-/* After READY, errors go to the `runts start` connection; in exec mode (no exec socket)
- * they go to the parent on the sync socket, as before READY. */
-static int start_conn = -1;
-
-__attribute__((noreturn, format(printf, 1, 2))) static void fail_start(const char *fmt, ...)
-{
-	char text[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(text, sizeof text, fmt, ap);
-	va_end(ap);
-	if (start_conn < 0)
-		bail("%s", text);
-	write_full(start_conn, text, (size_t)(n < (int)sizeof text ? n : (int)sizeof text - 1));
-	_exit(1);
-}
-
+/* After READY, sync_fd is the `runts start` connection: errors go there as ERROR messages, as
+ * they go to the parent in exec mode (and before READY). */
 static void wait_for_start(const struct plan *p)
 {
 	char c;
 	do
-		start_conn = accept4(p->exec_sock, NULL, NULL, SOCK_CLOEXEC);
-	while (start_conn < 0 && errno == EINTR);
-	if (start_conn < 0)
+		sync_fd = accept4(p->exec_sock, NULL, NULL, SOCK_CLOEXEC);
+	while (sync_fd < 0 && errno == EINTR);
+	if (sync_fd < 0)
 		_exit(1);
 	close(p->exec_sock);
-	if (read(start_conn, &c, 1) != 1)
+	if (read(sync_fd, &c, 1) != 1)
 		_exit(1);
 	if (p->no_process)
-		fail_start("cannot start a container that has no process: config.json has no \"process\"");
+		bail("cannot start a container that has no process: config.json has no \"process\"");
 }
 
 static void set_caps(const struct plan *p)
@@ -357,9 +340,9 @@ static void set_caps(const struct plan *p)
 		data[i].permitted = (uint32_t)(p->caps[3] >> (32 * i));
 	}
 	if (syscall(SYS_capset, &hdr, data) < 0)
-		fail_start("capset: %s", errtext(errno));
+		bail("capset: %s", errtext(errno));
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		fail_start("clear ambient capabilities: %s", errtext(errno));
+		bail("clear ambient capabilities: %s", errtext(errno));
 	/* As runc: an ambient capability the kernel refuses (not in the inheritable and permitted
 	 * sets, which runc's default spec asks for) is left out, not an error. */
 	for (int cap = 0; cap < 64; cap++)
@@ -375,7 +358,7 @@ static void drop_bounding(const struct plan *p)
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
 			if (errno == EINVAL)
 				break; /* past the kernel's last capability */
-			fail_start("drop capability %d from the bounding set: %s", cap, errtext(errno));
+			bail("drop capability %d from the bounding set: %s", cap, errtext(errno));
 		}
 	}
 }
@@ -383,26 +366,26 @@ static void drop_bounding(const struct plan *p)
 static void set_user(const struct plan *p)
 {
 	if (p->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		fail_start("prctl(PR_SET_KEEPCAPS): %s", errtext(errno));
+		bail("prctl(PR_SET_KEEPCAPS): %s", errtext(errno));
 	if (p->has_caps)
 		drop_bounding(p);
 	if (setgroups(p->ngids, p->gids) < 0 && !(errno == EPERM && p->ngids == 0))
-		fail_start("setgroups: %s", errtext(errno));
+		bail("setgroups: %s", errtext(errno));
 	if (setresgid(p->gid, p->gid, p->gid) < 0)
-		fail_start("setresgid %u: %s", p->gid, errtext(errno));
+		bail("setresgid %u: %s", p->gid, errtext(errno));
 	if (setresuid(p->uid, p->uid, p->uid) < 0)
-		fail_start("setresuid %u: %s", p->uid, errtext(errno));
+		bail("setresuid %u: %s", p->uid, errtext(errno));
 	if (p->has_caps) {
 		prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 		set_caps(p);
 	}
 }
 
-static void load_seccomp(const struct plan *p)
+static void apply_seccomp(const struct plan *p)
 {
-	struct sock_fprog prog = { (unsigned short)p->nfilter, p->filter };
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, p->seccomp_flags, &prog) < 0)
-		fail_start("load the seccomp profile: %s", errtext(errno));
+	const char *failed = load_seccomp(&p->seccomp);
+	if (failed)
+		bail("%s: %s", failed, errtext(errno));
 }
 
 static void exec_process(const struct plan *p, const char *path)
@@ -412,15 +395,15 @@ static void exec_process(const struct plan *p, const char *path)
 	if (p->has_umask)
 		umask((mode_t)p->umask);
 	/* seccomp needs no_new_privs or CAP_SYS_ADMIN: without NNP, load it before the user change. */
-	if (p->filter && !p->nnp)
-		load_seccomp(p);
+	if (p->seccomp.filter && !p->nnp)
+		apply_seccomp(p);
 	set_user(p);
 	if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fail_start("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
-	if (p->filter && p->nnp)
-		load_seccomp(p);
+		bail("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
+	if (p->seccomp.filter && p->nnp)
+		apply_seccomp(p);
 	execve(path, p->argv, p->envp ? p->envp : (char *[]){ NULL });
-	fail_start("exec %s: %s", path, errtext(errno));
+	bail("exec %s: %s", path, errtext(errno));
 }
 
 int main(int argc, char **argv)
@@ -457,7 +440,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < p.nhooks; i++) {
 		char *err = run_hook(&p.hooks[i], p.state_json);
 		if (err)
-			fail_start("%s", err);
+			bail("%s", err);
 	}
 	exec_process(&p, path);
 	return 1;

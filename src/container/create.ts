@@ -15,6 +15,7 @@ import { killAndReap, runPoststop } from './destroy.js';
 import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
+import { compileSeccomp } from '../seccomp/index.js';
 
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
@@ -37,6 +38,7 @@ export function create(o: CreateOpts): Created {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
   checkSysctls(spec);
   checkSupported(spec);
+  const seccomp = compileSeccomp(spec.linux?.seccomp);
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
@@ -49,6 +51,7 @@ export function create(o: CreateOpts): Created {
       spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
       id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
       consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
+      seccomp,
       paths: stagePaths(),
       onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
       onInitPid: (p) => { pid = p; },

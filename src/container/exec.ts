@@ -3,8 +3,7 @@
 // which sets up the process and execs it (brief, rule 4: no Node inside a container).
 import { closeSync } from 'node:fs';
 import { MSG } from '../protocol/messages.js';
-import { readMessage, getStr, writeMessage } from '../protocol/framing.js';
-import { ATTR } from '../protocol/messages.js';
+import { writeMessage } from '../protocol/framing.js';
 import { startTime } from '../linux/process.js';
 import { RuntimeError } from './errors.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
@@ -13,9 +12,12 @@ import { savedCgroup } from './cgroup.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
 import { execNsPlan, finalizePlan } from './plan.js';
+import { compileSeccomp } from '../seccomp/index.js';
+import { sendListener } from '../seccomp/listener.js';
+import { awaitExec } from './await-exec.js';
 import type { Process } from '../spec/types.js';
 import { readSaved, stateDir, writeFileAtomic, type Saved } from './store.js';
-import { status } from './status.js';
+import { stateDoc, status } from './status.js';
 
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
@@ -44,6 +46,7 @@ function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
 
 function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined): number {
   const paths = stagePaths();
+  const seccomp = compileSeccomp(saved.spec.linux?.seccomp); // the container's profile binds exec'd processes too, as in runc
   let fd: number, syncFd: number;
   try {
     ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleSock ? [consoleSock.fd] : []));
@@ -52,11 +55,11 @@ function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: Cons
     const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.apply(p));
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
     writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
-      keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined,
+      keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined, seccomp,
     }));
-    const m = readMessage(fd);
-    if (m?.kind === MSG.ERROR) throw new RuntimeError(`unable to start container process: ${getStr(m, ATTR.MESSAGE) ?? 'exec failed'}`);
-    if (m) throw new RuntimeError('protocol: unexpected message from runts-finalize during exec');
+    // the seccomp agent gets the exec'd process's pid and the state "running", as from runc
+    const failure = awaitExec(fd, (n) => sendListener(saved.spec.linux?.seccomp, pid, n, stateDoc(saved, 'running')));
+    if (failure) throw new RuntimeError(`unable to start container process: ${failure}`);
     return pid;
   } finally { closeSync(fd); }
 }

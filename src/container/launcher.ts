@@ -11,10 +11,13 @@ import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 import type { Attr } from '../protocol/framing.js';
+import type { CompiledSeccomp } from '../seccomp/index.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
   consoleSockFd?: number;
+  /** the compiled linux.seccomp */
+  seccomp?: CompiledSeccomp;
   execSockFd: number; preserveFds: number; paths: StagePaths;
   /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
   onStagePid(pid: number): void;
@@ -105,6 +108,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
     keyring: o.noNewKeyring ? undefined : `_ses.${o.id}`,
     console: o.consoleSockFd === undefined ? undefined : { fd: syncFd + 2, mount: true },
+    seccomp: o.seccomp,
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
   return pid;

@@ -1,14 +1,17 @@
 // start: connect to the exec socket that runts-finalize waits on, release it, and learn from
-// the connection whether the process was exec'd (EOF) or why not (an error text).
-import { closeSync, existsSync, readSync, unlinkSync, writeSync } from 'node:fs';
+// the connection whether the process was exec'd (EOF) or why not (ERROR); a seccomp listener
+// it reports on the way goes to the profile's agent.
+import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { connectUnix } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { RuntimeError } from './errors.js';
 import { destroy } from './destroy.js';
 import { EXEC_SOCK, readSaved, stateDir, withLock, type Saved } from './store.js';
 import { stateDoc, status } from './status.js';
+import { awaitExec } from './await-exec.js';
+import { sendListener } from '../seccomp/listener.js';
 
-function release(dir: string): string {
+function release(dir: string, saved: Saved): string {
   const cwd = process.cwd();
   process.chdir(dir);
   let fd: number;
@@ -18,10 +21,8 @@ function release(dir: string): string {
   } finally { process.chdir(cwd); }
   try {
     writeSync(fd, Buffer.from([0]));
-    const chunks: Buffer[] = [];
-    const buf = Buffer.alloc(4096);
-    for (let n; (n = readSync(fd, buf)) > 0;) chunks.push(Buffer.from(buf.subarray(0, n)));
-    return Buffer.concat(chunks).toString();
+    // the seccomp agent gets the init's pid and the state "creating", as from runc
+    return awaitExec(fd, (n) => sendListener(saved.spec.linux?.seccomp, saved.pid, n, stateDoc(saved, 'creating')));
   } finally { closeSync(fd); }
 }
 
@@ -35,7 +36,7 @@ export function start(root: string, id: string): Saved {
     const st = status(dir, saved);
     if (st === 'stopped') throw new RuntimeError('cannot start a container that has stopped');
     if (st !== 'created') throw new RuntimeError('cannot start an already running container');
-    const failure = release(dir);
+    const failure = release(dir, saved);
     if (failure) {
       destroy(dir, saved);
       throw new RuntimeError(failure);

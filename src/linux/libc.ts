@@ -24,16 +24,27 @@ function library(): Koffi.LibraryHandle {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type LazyFn = ((...args: any[]) => any) & { async: (...args: any[]) => void };
 
-export const libc = {
-  func(decl: string): LazyFn {
-    let real: ((...a: unknown[]) => unknown) | undefined;
-    const resolve = () => (real ??= library().func(decl) as (...a: unknown[]) => unknown);
-    const fn = ((...args: unknown[]) => resolve()(...args)) as LazyFn;
-    fn.async = (...args: unknown[]) => { (resolve() as unknown as { async: (...a: unknown[]) => void }).async(...args); };
-    unresolved.push(resolve);
-    return fn;
-  },
-};
+/** Declarations against the library `load` opens, each resolved on its first call. */
+function lazyLibrary(load: () => Koffi.LibraryHandle, registry?: (() => unknown)[]): { func(decl: string): LazyFn } {
+  return {
+    func(decl: string): LazyFn {
+      let real: ((...a: unknown[]) => unknown) | undefined;
+      const resolve = () => (real ??= load().func(decl) as (...a: unknown[]) => unknown);
+      const fn = ((...args: unknown[]) => resolve()(...args)) as LazyFn;
+      fn.async = (...args: unknown[]) => { (resolve() as unknown as { async: (...a: unknown[]) => void }).async(...args); };
+      registry?.push(resolve);
+      return fn;
+    },
+  };
+}
+
+export const libc = lazyLibrary(library, unresolved);
+
+/** Another shared library (src/seccomp: libseccomp.so.2), opened on the first call of one of its functions. */
+export function sharedLibrary(name: string): { func(decl: string): LazyFn } {
+  let handle: Koffi.LibraryHandle | undefined;
+  return lazyLibrary(() => (handle ??= koffiModule().load(name)));
+}
 
 export const koffi = {
   errno: (): number => koffiModule().errno(),

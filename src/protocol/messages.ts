@@ -19,8 +19,13 @@
 //   |<---------------------------------------------------------------- READY ---|  lookup argv[0]
 //   |  P writes state.json and the pid file, exits.                              |  accept(exec sock)
 //   S -- connect, 1 byte ------------------------------------------------------->|  startContainer hooks,
-//   S <-- EOF on success (the connection is close-on-exec), or an error text ----|  creds, caps, NNP,
+//   S <-- EOF on success (the connection is close-on-exec), or ERROR ------------|  creds, caps, NNP,
 //                                                                                    seccomp, execve
+// Seccomp with SCMP_ACT_NOTIFY rules: right after loading the filter, F sends SECCOMP_FD (the
+// listener's fd number in F) to whoever waits for its exec (S, or P in exec) and blocks until
+// SECCOMP_DONE; that side copies the fd with pidfd_getfd and sends it to listenerPath first.
+// Between the load and SECCOMP_DONE F only calls write() and read(): write must not be notified
+// (as in runc), read may be (the agent has the fd by then).
 // exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE; N's child
 // fexecve()s runts-finalize, which gets FINALIZE_PLAN without EXEC_SOCK_FD, prepares the
 // process and execs it: P reads EOF (the sync socket is then close-on-exec) or ERROR.
@@ -40,6 +45,8 @@ export const MSG = {
   FINALIZE_PLAN: 9,
   READY: 10,
   ERROR: 11,
+  SECCOMP_FD: 12,
+  SECCOMP_DONE: 13,
 } as const;
 
 export const ATTR = {
@@ -52,6 +59,8 @@ export const ATTR = {
   DIRECT_FINALIZE: 6, // u32 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
   // STAGE_PID, INIT_PID
   PID: 10,            // u32
+  // SECCOMP_FD
+  FD: 11,             // u32: a file descriptor number in the sender
   // INIT_PLAN
   JSON: 20,           // string: a JSON document
   // FINALIZE_PLAN

@@ -16,7 +16,8 @@
  *   multitool trap                prints "ready", waits for SIGTERM/SIGINT/SIGHUP, prints "got N", exits 0
  *   multitool hold                waits forever (pause)
  *   multitool syscall NAME        calls NAME (getpid, getppid, mkdir, chmod, uname, unshare, ptrace,
- *                                 personality, sethostname) and prints "ok" or "errno NAME"
+ *                                 personality, sethostname, openat2) and prints "ok" or "errno NAME"
+ *   multitool sigsys NAME         the same, with a SIGSYS handler that prints "SIGSYS" (seccomp TRAP)
  *   multitool stdin               copies stdin to stdout
  *   multitool winsize             the terminal size of fd 0: "ROWS COLS", or "errno NAME"
  *   multitool winch               prints the size ("size ROWS COLS"), waits for SIGWINCH, prints "winch ROWS COLS"
@@ -270,8 +271,25 @@ static int cmd_syscall(const char *name)
 	if (!strcmp(name, "ptrace")) return result((int)ptrace(PTRACE_PEEKUSER, getppid(), 0, 0) == -1 && errno ? -1 : 0);
 	if (!strcmp(name, "personality")) return result(personality(0xffffffff));
 	if (!strcmp(name, "sethostname")) return result(sethostname("multitool", 9));
+	if (!strcmp(name, "openat2")) {
+		struct { unsigned long long flags, mode, resolve; } how = { 0, 0, 0 };
+		return result((int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how));
+	}
 	fprintf(stderr, "multitool: unknown syscall %s\n", name);
 	return 2;
+}
+
+static void on_sigsys(int s)
+{
+	(void)s;
+	(void)!write(1, "SIGSYS\n", 7);
+}
+
+static int cmd_sigsys(const char *name)
+{
+	struct sigaction sa = { .sa_handler = on_sigsys };
+	sigaction(SIGSYS, &sa, NULL);
+	return cmd_syscall(name);
 }
 
 static int cmd_stdin(void)
@@ -424,6 +442,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "trap")) return cmd_trap();
 	if (!strcmp(c, "hold")) { for (;;) pause(); }
 	if (!strcmp(c, "syscall") && argc > 1) return cmd_syscall(argv[1]);
+	if (!strcmp(c, "sigsys") && argc > 1) return cmd_sigsys(argv[1]);
 	if (!strcmp(c, "stdin")) return cmd_stdin();
 	if (!strcmp(c, "winsize")) return cmd_winsize("");
 	if (!strcmp(c, "winch")) return cmd_winch();

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultSpec, specFileText } from '../../spec/default-spec.js';
 import { features } from '../../spec/features.js';
+import { seccompFeatures } from '../../seccomp/features.js';
 import { RuntimeError } from '../../container/errors.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
@@ -18,5 +19,5 @@ export const specCmd: Command = {
 
 export const featuresCmd: Command = {
   name: 'features', usage: 'features', args: [0, 0], options: {},
-  run: () => { out(JSON.stringify(features(), null, '    ') + '\n'); },
+  run: () => { out(JSON.stringify(features(seccompFeatures()), null, '    ') + '\n'); },
 };
