@@ -22,7 +22,6 @@ export interface Profile {
   /** every syscall name the profile lists, also those left out (the -ENOSYS stub counts them) */
   names: string[];
   rules: Rule[];
-  listener?: { path: string; metadata?: string };
 }
 
 const BASE = '/linux/seccomp';
@@ -109,13 +108,12 @@ function flag(v: unknown, at: string): { name: string; at: string } {
   return { name, at };
 }
 
+/** listenerPath and listenerMetadata are checked here; start and exec read them from the config. */
 function listener(s: Record<string, unknown>, p: Profile): void {
   const path = s.listenerPath === undefined ? undefined : str(s.listenerPath, `${BASE}/listenerPath`);
   const metadata = s.listenerMetadata === undefined ? undefined : str(s.listenerMetadata, `${BASE}/listenerMetadata`);
   if (metadata !== undefined && !path) fail(`${BASE}/listenerMetadata`, 'must not be set without listenerPath');
-  const notify = (p.flags & FLAG_NEW_LISTENER) !== 0;
-  if (notify && !path) fail(`${BASE}/listenerPath`, 'is required when a rule uses SCMP_ACT_NOTIFY');
-  if (notify) p.listener = { path: path!, metadata };
+  if ((p.flags & FLAG_NEW_LISTENER) && !path) fail(`${BASE}/listenerPath`, 'is required when a rule uses SCMP_ACT_NOTIFY');
   // runts-finalize reports the listener with write(): the agent could never answer it (runc's rule)
   const write = p.rules.find((r) => r.action === ACTIONS.SCMP_ACT_NOTIFY && r.name === 'write');
   if (write) fail(`${write.at}/action`, 'SCMP_ACT_NOTIFY cannot be used for the write syscall');
