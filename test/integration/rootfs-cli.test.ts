@@ -5,15 +5,11 @@ import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, Spec } from '../../src/spec/types.js';
-import { Harness, IS_RUNC, skipUnlessRoot, type Bundle, type Result } from '../lib/runtime.js';
+import { Harness, IS_RUNC, seq, skipUnlessRoot, type Bundle, type Result } from '../lib/runtime.js';
 import { run as hostRun } from '../lib/host.js';
 import { mountAt as lastMountAt, parseMountinfo } from '../lib/rootfs-harness.js';
 
 /** multitool arguments running each command in turn (`then A -- then B -- C`). */
-function seq(...cmds: string[][]): string[] {
-  return cmds.slice(0, -1).reduceRight((rest, cmd) => ['then', ...cmd, '--', ...rest], cmds[cmds.length - 1]);
-}
-
 /** Runs the bundle; fails the test unless it exits 0; returns stdout's lines. */
 function lines(t: Test, h: Harness, b: Bundle, extra: string[] = []): string[] {
   const r: Result = h.run(b, h.id(), extra);

@@ -39,7 +39,7 @@ export interface Bundle { dir: string; rootfs: string; spec: Spec; write(spec?: 
 
 interface Tap { teardown(fn: () => void | Promise<void>): void }
 
-let seq = 0;
+let counter = 0;
 
 /** The runtime's default spec (runc spec), made non-interactive, running `multitool ARGS`. */
 export function testSpec(args: string[]): Spec {
@@ -63,14 +63,14 @@ export class Harness {
 
   /** A fresh container id (prefixed, unique across parallel test files). */
   id(name = 'c'): string {
-    const id = `${ID_PREFIX}${name}-${process.pid}-${++seq}`;
+    const id = `${ID_PREFIX}${name}-${process.pid}-${++counter}`;
     this.ids.add(id);
     return id;
   }
 
   /** A bundle dir with rootfs/multitool (and the dirs a default spec mounts on) and config.json. */
   bundle(args: string[] | Spec, edit?: (s: Spec) => void): Bundle {
-    const dir = join(this.dir, `bundle-${++seq}`), rootfs = join(dir, 'rootfs');
+    const dir = join(this.dir, `bundle-${++counter}`), rootfs = join(dir, 'rootfs');
     for (const d of ['proc', 'sys', 'dev', 'tmp', 'etc']) mkdirSync(join(rootfs, d), { recursive: true });
     copyFileSync(MULTITOOL, join(rootfs, 'multitool'));
     chmodSync(join(rootfs, 'multitool'), 0o755);
@@ -87,7 +87,7 @@ export class Harness {
    * stdin is /dev/null unless `input` is given; `fds` are files opened as fds 3, 4, ...
    */
   rt(args: string[], o: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; fds?: string[] } = {}): Result {
-    const out = join(this.dir, `out-${++seq}`), err = join(this.dir, `err-${seq}`);
+    const out = join(this.dir, `out-${++counter}`), err = join(this.dir, `err-${counter}`);
     const fds = [o.input === undefined ? openSync('/dev/null', 'r') : 'pipe', openSync(out, 'w'), openSync(err, 'w'),
       ...(o.fds ?? []).map((f) => openSync(f, 'r'))] as const;
     try {
@@ -102,7 +102,7 @@ export class Harness {
 
   /** Starts the runtime in the background (a foreground `run` that a test signals or feeds); output goes to files. */
   spawn(args: string[], o: { stdin?: 'pipe' | 'ignore' } = {}) {
-    const out = join(this.dir, `out-${++seq}`), err = join(this.dir, `err-${seq}`);
+    const out = join(this.dir, `out-${++counter}`), err = join(this.dir, `err-${counter}`);
     const fds = [openSync(out, 'w'), openSync(err, 'w')];
     const child = spawn(...withEnv(RT_ENV, [BIN, '--root', this.root, ...args]), { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]] });
     for (const fd of fds) closeSync(fd);
@@ -142,6 +142,11 @@ export class Harness {
     rmSync(this.dir, { recursive: true, force: true });
     if (problems.length) throw new Error(problems.join('; '));
   }
+}
+
+/** multitool arguments that run several commands in turn (`then CMD -- CMD ...`). */
+export function seq(...cmds: string[][]): string[] {
+  return cmds.slice(0, -1).reduceRight((rest, cmd) => ['then', ...cmd, '--', ...rest], cmds[cmds.length - 1]);
 }
 
 /** Parses the JSON line multitool info prints (the last line of stdout starting with '{'). */
