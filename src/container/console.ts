@@ -4,7 +4,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { connectUnixPath, socketPair } from '../linux/fd.js';
 import { SysError } from '../linux/errors.js';
-import { recvFd } from '../linux/scm.js';
+import { recvFd } from '../linux/fd-transfer.js';
 import { getWinSize, isTty, type WinSize } from '../linux/tty.js';
 import type { Process } from '../spec/types.js';
 import { RuntimeError } from './errors.js';

@@ -7,33 +7,36 @@
 // stays free for signals and the wait for the process.
 import { closeSync, createReadStream, readSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { koffi } from '../linux/libc.js';
+import { koffi, type FdPoll, type PollEvents } from '../linux/libc.js';
 import { getWinSize, isTty, makeRaw, setNonBlocking, setWinSize } from '../linux/tty.js';
 import type { ProxyConsole } from './console.js';
 
-type Poll = ReturnType<typeof koffi.poll>;
-
 const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
 
-/** Writes all of buf to a blocking or non-blocking fd (EAGAIN: try again, briefly). */
-function writeAll(fd: number, buf: Buffer): void {
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of buf to a blocking or non-blocking fd (EAGAIN: try again, briefly); false when
+ * the fd fails (a closed stdout: what the container writes is read and dropped, as runc's copy stops). */
+function writeAll(fd: number, buf: Buffer): boolean {
   for (let off = 0; off < buf.length;) {
     try { off += writeSync(fd, buf, off); } catch (e) {
-      if (code(e) !== 'EAGAIN') throw e;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      if (code(e) !== 'EAGAIN') return false;
+      Atomics.wait(pause, 0, 0, 1);
     }
   }
+  return true;
 }
 
 export class TtyProxy {
   private readonly buf = Buffer.alloc(65536);
-  private poll?: Poll;
+  private poll?: FdPoll;
   private input?: Readable;
   private toMaster: Buffer[] = [];
   private restoreHost?: () => void;
   private masterOpen = true;
   /** EIO on the master: no process holds the slave any more */
   private slaveGone = false;
+  private stdoutOk = true;
   private readonly onWinch = () => this.resize();
 
   constructor(private readonly c: ProxyConsole) {}
@@ -43,7 +46,7 @@ export class TtyProxy {
     this.resize();
     this.restoreHost = makeRaw(this.c.host);
     process.on('SIGWINCH', this.onWinch);
-    this.poll = koffi.poll(this.c.master, { readable: true }, (ev) => this.onReady(ev));
+    this.poll = koffi.poll(this.c.master, { readable: true }, (status, ev) => this.onReady(status, ev));
     this.input = isTty(0) ? process.stdin : createReadStream('', { fd: 0, autoClose: false });
     this.input.on('data', (d: Buffer) => { this.toMaster.push(d); this.flushInput(); });
     this.input.on('error', () => undefined);
@@ -70,9 +73,9 @@ export class TtyProxy {
     try { setWinSize(this.c.master, getWinSize(this.c.host)); } catch { /* as runc: a failed resize is ignored */ }
   }
 
-  private onReady(ev: { readable: boolean; writable: boolean }): void {
-    if (ev.writable) this.flushInput();
-    if (ev.readable && this.drain() === 'closed') {
+  private onReady(status: number, ev: PollEvents): void {
+    if (status >= 0 && ev.writable) this.flushInput();
+    if (status < 0 || (ev.readable && this.drain() === 'closed')) {
       this.slaveGone = true;
       this.toMaster = [];
       this.watch(false);
@@ -88,7 +91,7 @@ export class TtyProxy {
         return code(e) === 'EAGAIN' ? 'open' : 'closed'; // EIO: no slave fd is open any more
       }
       if (n === 0) return 'closed';
-      writeAll(1, this.buf.subarray(0, n));
+      if (this.stdoutOk) this.stdoutOk = writeAll(1, this.buf.subarray(0, n));
     }
   }
 
@@ -111,8 +114,6 @@ export class TtyProxy {
   }
 
   private watch(readable: boolean, writable = false): void {
-    if (!this.poll) return;
-    if (!readable && !writable) { this.poll.stop(); return; }
-    this.poll.start({ readable, writable }, (ev) => this.onReady(ev));
+    this.poll?.start({ readable, writable }, (status, ev) => this.onReady(status, ev));
   }
 }

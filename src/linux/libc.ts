@@ -46,13 +46,20 @@ export function sharedLibrary(name: string): { func(decl: string): LazyFn } {
   return lazyLibrary(() => (handle ??= koffiModule().load(name)));
 }
 
+export interface PollEvents { readable?: boolean; writable?: boolean }
+export type PollCallback = (status: number, ev: PollEvents) => void;
+/** koffi's libuv poll handle, typed as it behaves (its .d.ts has the callback without status). */
+export interface FdPoll { start(o: PollEvents, cb: PollCallback): void; close(): void }
+
 export const koffi = {
   errno: (): number => koffiModule().errno(),
   /** The address of a Buffer's memory, for pointers inside structs (recvmsg's msghdr). */
   address: (b: Buffer): bigint => koffiModule().address(b),
-  /** A libuv poll handle on fd: the callback runs on the event loop when fd is ready. */
-  poll: (fd: number, o: { readable?: boolean; writable?: boolean }, cb: (ev: { readable: boolean; writable: boolean }) => void) =>
-    koffiModule().node.poll(fd, o, cb),
+  /** A libuv poll handle on fd: the callback runs on the event loop when fd is ready (status < 0:
+   * a libuv error). Change the events with start() again, all false to pause: stop() may not be
+   * followed by start() (koffi 3.3 drops the handle). */
+  poll: (fd: number, o: PollEvents, cb: PollCallback): FdPoll =>
+    koffiModule().node.poll(fd, o, cb as (ev: unknown) => void) as unknown as FdPoll,
 };
 
 /** Loads koffi and libc and declares every function now (the Node init, before pivot_root). */

@@ -232,7 +232,8 @@ t.test('-t with --console-socket: the master goes to the socket', { skip: skipUn
 t.test('-t in the foreground: runts proxies the pty to its own terminal', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   const { id } = running(h);
-  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'winsize', '--', 'then', 'stdin', '--', 'exit', '3']);
+  // stdin first: runc resizes the pty only after the start, so the size is read once input has ended
+  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'stdin', '--', 'then', 'winsize', '--', 'exit', '3']);
   const r = underScript(bin, { setup: 'stty rows 33 cols 77', input: 'typed\n' });
   t.equal(r.rc, 3, `the process's exit status (${r.stdout})`);
   t.match(r.stdout, /33 77\r\n/, 'the pty has the caller\'s terminal size');

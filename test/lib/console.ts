@@ -18,27 +18,43 @@ export interface Received {
 }
 
 /** Starts the receiver listening at `sock` (in dir) with the given steps; resolves when it exits. */
-export function receiver(dir: string, steps: string[], name = 'console.sock'): { sock: string; done: Promise<Received> } {
+export function receiver(dir: string, steps: string[], name = 'console.sock'): { sock: string; done: Promise<Received>; stop(): void } {
   const sock = join(dir, name), outFile = join(dir, `${name}.out`);
   const out = openSync(outFile, 'w');
   const child = spawn(RECEIVER, [sock, ...steps], { stdio: ['ignore', out, out] });
   closeSync(out);
   const done = new Promise<Received>((resolve) => child.on('exit', (status) => {
-    const text = readFileSync(outFile, 'utf8'), nl = text.indexOf('\n');
+    let text = '';
+    try { text = readFileSync(outFile, 'utf8'); } catch { /* stopped after its test's teardown */ }
+    const nl = text.indexOf('\n');
     const header = Object.fromEntries(text.slice(0, nl < 0 ? text.length : nl).split(' ').map((kv) => kv.split('=') as [string, string]));
     resolve({ status, header, output: nl < 0 ? '' : text.slice(nl + 1) });
   }));
   waitFor(`the console receiver to listen at ${sock}`, () => existsSync(sock) || child.exitCode !== null, 10_000, 10);
-  return { sock, done };
+  return { sock, done, stop: () => { if (child.exitCode === null) child.kill('SIGKILL'); } };
+}
+
+/** The sh command line script(1) runs: setup, argv, after, then "rc=N" (argv's exit status). */
+function scriptCommand(argv: string[], o: { setup?: string; after?: string }): string {
+  return `${o.setup ? o.setup + '; ' : ''}${argv.map(shq).join(' ')}; rc=$?; ${o.after ? o.after + '; ' : ''}echo rc=$rc`;
 }
 
 /** Runs `argv` under script(1) with `input` on script's stdin; stdout is the terminal's output,
  * ending with "rc=N" (the command's exit status). */
-export function underScript(argv: string[], o: { input?: string; setup?: string; seconds?: number } = {}): Result & { rc?: number } {
-  const cmd = `${o.setup ? o.setup + '; ' : ''}${argv.map(shq).join(' ')}; echo rc=$?`;
-  const r = run(['script', '-qec', cmd, '/dev/null'], { input: o.input ?? '', seconds: o.seconds ?? 30, env: RT_ENV });
+export function underScript(argv: string[], o: { input?: string; setup?: string; after?: string; seconds?: number } = {}): Result & { rc?: number } {
+  const r = run(['script', '-qec', scriptCommand(argv, o), '/dev/null'], { input: o.input ?? '', seconds: o.seconds ?? 30, env: RT_ENV });
   const m = /rc=(\d+)\s*$/.exec(r.stdout);
   return { ...r, rc: m ? Number(m[1]) : undefined };
+}
+
+/** Starts `argv` under script(1) in the background; `output()` reads what the terminal showed so far. */
+export function spawnUnderScript(dir: string, argv: string[], o: { setup?: string } = {}) {
+  const file = join(dir, `script-${process.hrtime.bigint()}.out`);
+  const out = openSync(file, 'w');
+  const child = spawn('script', ['-qec', scriptCommand(argv, o), '/dev/null'], { stdio: ['pipe', out, out], env: RT_ENV });
+  closeSync(out);
+  const done = new Promise<number | null>((resolve) => child.on('exit', (status) => resolve(status)));
+  return { child, done, output: () => readFileSync(file, 'utf8') };
 }
 
 /** The runtime's argv with the harness's --root, for commands run under another program. */

@@ -20,7 +20,8 @@
  *   multitool sigsys NAME         the same, with a SIGSYS handler that prints "SIGSYS" (seccomp TRAP)
  *   multitool stdin               copies stdin to stdout
  *   multitool winsize             the terminal size of fd 0: "ROWS COLS", or "errno NAME"
- *   multitool winch               prints the size ("size ROWS COLS"), waits for SIGWINCH, prints "winch ROWS COLS"
+ *   multitool winch [ROWS COLS]   prints the size ("size ROWS COLS"), waits for SIGWINCH (until the size is
+ *                                 ROWS COLS, when given), prints "winch ROWS COLS"
  *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
  *   multitool open PATH           opens PATH read-only; prints "ok" or "errno NAME"
  *   multitool alloc MB            allocates and touches MB MiB, one MiB at a time; prints "allocated MB"
@@ -308,16 +309,19 @@ static int cmd_winsize(const char *prefix)
 	return 0;
 }
 
-static int cmd_winch(void)
+static int cmd_winch(int argc, char **argv)
 {
 	sigset_t set;
+	struct winsize ws;
 	int sig;
 	sigemptyset(&set);
 	sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (cmd_winsize("size ")) return 1;
 	fflush(stdout);
-	sigwait(&set, &sig);
+	do
+		sigwait(&set, &sig);
+	while (argc > 2 && ioctl(0, TIOCGWINSZ, &ws) == 0 && (ws.ws_row != atoi(argv[1]) || ws.ws_col != atoi(argv[2])));
 	return cmd_winsize("winch ");
 }
 
@@ -445,7 +449,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "sigsys") && argc > 1) return cmd_sigsys(argv[1]);
 	if (!strcmp(c, "stdin")) return cmd_stdin();
 	if (!strcmp(c, "winsize")) return cmd_winsize("");
-	if (!strcmp(c, "winch")) return cmd_winch();
+	if (!strcmp(c, "winch")) return cmd_winch(argc, argv);
 	if (!strcmp(c, "then")) return cmd_then(argc - 1, argv + 1);
 	if (!strcmp(c, "true")) return 0;
 	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
