@@ -7,7 +7,9 @@ import { exitCode, signalIfSame, waitChild } from '../linux/process.js';
 import type { ProxyConsole } from './console.js';
 import { TtyProxy } from './tty-proxy.js';
 
-const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+/** As runc: every signal Node lets a process catch, except SIGCHLD, SIGWINCH, SIGURG (and SIGPROF, V8's). */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGTSTP',
+  'SIGTTIN', 'SIGTTOU', 'SIGPIPE', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGPWR', 'SIGSYS', 'SIGIO', 'SIGTRAP', 'SIGSTKFLT'] as const;
 
 /** Waits for pid (a child of runts) to exit; start is its start time, for pid-reuse safety. */
 export async function attach(pid: number, start: string | undefined, console?: ProxyConsole): Promise<number> {

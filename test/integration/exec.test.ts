@@ -179,6 +179,10 @@ t.test('a foreground exec forwards signals and passes stdin', { skip: skipUnless
   const r = await fg.done;
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout, 'ready\ngot 15\n', 'SIGTERM reached the process');
+  const alrm = h.spawn(['exec', id, '/multitool', 'then', 'echo', 'started', '--', 'sleep', '30']);
+  waitFor('the sleep to start', () => alrm.output().includes('started'));
+  alrm.child.kill('SIGALRM');
+  t.equal((await alrm.done).status, 142, 'SIGALRM forwarded too: the process died of it (128+14)');
   const s = h.rt(['exec', id, '/multitool', 'stdin'], { input: 'to the container\n' });
   t.equal(s.stdout, 'to the container\n');
 });
