@@ -7,7 +7,7 @@ import { writeMessage } from '../protocol/framing.js';
 import { startTime } from '../linux/process.js';
 import { RuntimeError } from './errors.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
-import { attach } from './foreground.js';
+import { attach, SignalForwarder } from './foreground.js';
 import { savedCgroup } from './cgroup.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
@@ -65,8 +65,9 @@ function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: Cons
 }
 
 export async function exec(o: ExecOpts): Promise<number> {
+  const signals = o.detach ? undefined : new SignalForwarder();
   const { pid, console } = launchExec(o);
   if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
-  if (o.detach) return 0;
-  return attach(pid, startTime(pid), console);
+  if (!signals) return 0;
+  return attach(signals, pid, startTime(pid), console);
 }

@@ -11,11 +11,32 @@ import { TtyProxy } from './tty-proxy.js';
 const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGALRM', 'SIGCONT', 'SIGTSTP',
   'SIGTTIN', 'SIGTTOU', 'SIGPIPE', 'SIGVTALRM', 'SIGXCPU', 'SIGXFSZ', 'SIGPWR', 'SIGSYS', 'SIGIO', 'SIGTRAP', 'SIGSTKFLT'] as const;
 
+/** Catches the signals before the process exists (as runc, which sets its handler up before the
+ * start): they wait in a queue and go to the process once `to` names it. */
+export class SignalForwarder {
+  private queue: number[] = [];
+  private target?: { pid: number; start: string };
+
+  constructor() {
+    for (const sig of FORWARDED) process.on(sig, () => this.deliver(constants.signals[sig]));
+  }
+
+  to(pid: number, start: string | undefined): void {
+    if (!start) return; // already gone: nothing to signal
+    this.target = { pid, start };
+    for (const sig of this.queue.splice(0)) this.deliver(sig);
+  }
+
+  private deliver(sig: number): void {
+    if (this.target) signalIfSame(this.target.pid, this.target.start, sig);
+    else this.queue.push(sig);
+  }
+}
+
 /** Waits for pid (a child of runts) to exit; start is its start time, for pid-reuse safety. */
-export async function attach(pid: number, start: string | undefined, console?: ProxyConsole): Promise<number> {
+export async function attach(signals: SignalForwarder, pid: number, start: string | undefined, console?: ProxyConsole): Promise<number> {
   const proxy = console && new TtyProxy(console);
-  const forward = (sig: (typeof FORWARDED)[number]) => () => { if (start) signalIfSame(pid, start, constants.signals[sig]); };
-  for (const sig of FORWARDED) process.on(sig, forward(sig));
+  signals.to(pid, start);
   try {
     proxy?.start();
     const status = await waitChild(pid);
