@@ -62,6 +62,7 @@ static const char *errname(int e)
 	case ENOSYS: return "ENOSYS"; case EBADF: return "EBADF"; case ENOTDIR: return "ENOTDIR";
 	case EBUSY: return "EBUSY"; case ENOSPC: return "ENOSPC"; case EXDEV: return "EXDEV";
 	case ELOOP: return "ELOOP"; case EISDIR: return "EISDIR"; case ENODEV: return "ENODEV";
+	case ETXTBSY: return "ETXTBSY"; case ESRCH: return "ESRCH"; case EFAULT: return "EFAULT";
 	case ENOTTY: return "ENOTTY";
 	}
 	static char buf[32];
