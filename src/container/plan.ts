@@ -6,6 +6,18 @@ import { CAPABILITIES } from '../spec/features.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 
+/** As runc: a variable given twice keeps the first one's place and the last one's value. */
+export function dedupEnv(env: string[]): string[] {
+  const out: string[] = [];
+  const at = new Map<string, number>();
+  for (const kv of env) {
+    const name = kv.includes('=') ? kv.slice(0, kv.indexOf('=')) : kv;
+    const i = at.get(name);
+    if (i === undefined) { at.set(name, out.length); out.push(kv); } else out[i] = kv;
+  }
+  return out;
+}
+
 export const CLONE_FLAG: Record<Namespace['type'], number> = {
   mount: 0x00020000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000,
   pid: 0x20000000, network: 0x40000000, cgroup: 0x02000000, time: 0x00000080,
@@ -82,7 +94,7 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   if (!p) return [...attrs, attr.u32(ATTR.NO_PROCESS, 1), attr.str(ATTR.CWD, '/')];
   const c = p.capabilities;
   attrs.push(
-    ...attr.strs(ATTR.ARG, p.args ?? []), ...attr.strs(ATTR.ENV, p.env ?? []), attr.str(ATTR.CWD, p.cwd),
+    ...attr.strs(ATTR.ARG, p.args ?? []), ...attr.strs(ATTR.ENV, dedupEnv(p.env ?? [])), attr.str(ATTR.CWD, p.cwd),
     attr.u32(ATTR.UID, p.user.uid), attr.u32(ATTR.GID, p.user.gid),
     ...(p.user.additionalGids ?? []).map((g) => attr.u32(ATTR.ADDITIONAL_GID, g)),
     attr.u32(ATTR.NO_NEW_PRIVS, p.noNewPrivileges ? 1 : 0), ...rlimitAttrs(p),

@@ -49,6 +49,13 @@ t.test('env: exactly process.env, plus HOME when it has none (as runc)', { skip:
     ['A=1', 'HOME=/'], 'a uid without an entry gets /');
 });
 
+t.test('env: a variable given twice keeps its first place and its last value (as runc)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const r = h.run(h.bundle(['info'], (s) => { s.process!.env = ['A=1', 'PATH=/bin', 'B=2', 'A=3']; }));
+  t.equal(r.status, 0, r.stderr);
+  t.same(info(r.stdout).env, ['A=3', 'PATH=/bin', 'B=2', 'HOME=/']);
+});
+
 t.test('cwd: entered, and created when missing', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   t.equal(infoOf(t, h, (s) => { s.process!.cwd = '/tmp'; }).cwd, '/tmp');
