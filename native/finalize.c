@@ -269,6 +269,17 @@ static char *look_path(const struct plan *p)
 }
 
 /* Runs one startContainer hook with the state on stdin; returns NULL or an error text. */
+/* Every signal back to its default, none blocked: the Node init ignored SIGPIPE and SIGXFSZ
+ * (Node does), and an ignored signal survives execve. runc's process starts with neither. */
+static void default_signals(void)
+{
+	sigset_t none;
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 static char *run_hook(const struct hook *h, const char *state)
 {
 	static char err[1024];
@@ -280,6 +291,7 @@ static char *run_hook(const struct hook *h, const char *state)
 		return snprintf(err, sizeof err, "fork: %s", errtext(errno)), err;
 	if (pid == 0) {
 		dup2(in[0], 0), dup2(out[1], 1), dup2(out[1], 2);
+		default_signals();
 		char *dflt[] = { h->path, NULL };
 		execve(h->path, h->argv ? h->argv : dflt, h->envp ? h->envp : (char *[]){ NULL });
 		dprintf(2, "exec %s: %s", h->path, errtext(errno));
@@ -392,6 +404,7 @@ static void exec_process(const struct plan *p, const char *path)
 {
 	for (size_t i = 0; i < p->nkeep; i++)
 		fcntl(p->keep[i], F_SETFD, 0);
+	default_signals(); /* before seccomp: a profile may refuse rt_sigaction */
 	if (p->has_umask)
 		umask((mode_t)p->umask);
 	/* seccomp needs no_new_privs or CAP_SYS_ADMIN: without NNP, load it before the user change. */

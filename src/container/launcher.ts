@@ -1,10 +1,10 @@
 // The parent side of the create protocol (drawn in protocol/messages.ts): starts
 // runts-nsexec, answers each stage, and returns the init's pid once runts-finalize is READY.
-import type * as ChildProcess from 'node:child_process';
 import { closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
+import { spawnWithFds } from '../linux/spawn.js';
 import { socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
@@ -51,10 +51,7 @@ export function spawnStage(paths: StagePaths, preserveFds: number, extra: number
   stdio.push(theirs);
   stdio.push(...extra);
   try {
-    const { spawn } = require('node:child_process') as typeof ChildProcess; // not at start-up: it loads net and stream
-    const child = spawn(paths.nsexec, [String(syncFd)], { stdio, env: {} });
-    child.on('error', () => undefined);
-    child.unref();
+    spawnWithFds(paths.nsexec, [paths.nsexec, String(syncFd)], stdio);
   } finally { closeSync(theirs); }
   return { fd: mine, syncFd };
 }

@@ -56,6 +56,14 @@ t.test('env: a variable given twice keeps its first place and its last value (as
   t.same(info(r.stdout).env, ['A=3', 'PATH=/bin', 'B=2', 'HOME=/']);
 });
 
+t.test('signals: none ignored or blocked in the process (Node ignores SIGPIPE; that must not leak)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const r = h.run(h.bundle(['cat', '/proc/self/status']));
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /^SigBlk:\t0000000000000000$/m);
+  t.match(r.stdout, /^SigIgn:\t0000000000000000$/m);
+});
+
 t.test('cwd: entered, and created when missing', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   t.equal(infoOf(t, h, (s) => { s.process!.cwd = '/tmp'; }).cwd, '/tmp');
