@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -375,8 +376,24 @@ static void drop_bounding(const struct plan *p)
 	}
 }
 
+/* As runc: stdio the process's user does not own becomes its (uid only; /dev/null is left
+ * alone), so that it can reopen /dev/stdout and the like. A refusal is not an error. */
+static void own_stdio(const struct plan *p)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 || st.st_uid == p->uid)
+			continue;
+		if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3)
+			continue;
+		if (fchown(fd, p->uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM)
+			bail("fchown stdio fd %d: %s", fd, errtext(errno));
+	}
+}
+
 static void set_user(const struct plan *p)
 {
+	own_stdio(p);
 	if (p->has_caps && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		bail("prctl(PR_SET_KEEPCAPS): %s", errtext(errno));
 	if (p->has_caps)

@@ -64,6 +64,13 @@ t.test('signals: none ignored or blocked in the process (Node ignores SIGPIPE; t
   t.match(r.stdout, /^SigIgn:\t0000000000000000$/m);
 });
 
+t.test('stdio: a non-root process can reopen its stdout (as runc: it is made the user\'s)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const r = h.run(h.bundle(['write', '/proc/self/fd/1', 'reopened\n'], (s) => { s.process!.user = { uid: 1000, gid: 1000 }; }));
+  t.equal(r.status, 0, `the write succeeded: ${r.stdout}${r.stderr}`);
+  t.notMatch(r.stdout, /errno/);
+});
+
 t.test('cwd: entered, and created when missing', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   t.equal(infoOf(t, h, (s) => { s.process!.cwd = '/tmp'; }).cwd, '/tmp');
