@@ -3,7 +3,7 @@
 PREFIX ?= /usr/local
 CC ?= gcc
 CFLAGS ?= -O2 -Wall -Wextra -Werror=implicit-function-declaration
-NATIVE := native/build/runts-nsexec native/build/runts-finalize
+NATIVE := native/build/runts-nsexec native/build/runts-finalize native/build/runts-idmap
 TESTPROG := $(patsubst test/prog/%.c,test/prog/build/%,$(wildcard test/prog/*.c))
 TS_SOURCES := $(shell find src -name '*.ts') $(wildcard schemas/*.json)
 

@@ -150,7 +150,7 @@ static char *attr_str(const struct attr *a)
 }
 
 /* Appends s to a NULL-terminated string vector. */
-static void vec_push(char ***vec, size_t *n, char *s)
+__attribute__((unused)) static void vec_push(char ***vec, size_t *n, char *s)
 {
 	*vec = realloc(*vec, (*n + 2) * sizeof **vec);
 	if (!*vec)

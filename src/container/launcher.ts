@@ -12,6 +12,7 @@ import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
 import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
+import { idMapText, serveMountRequests } from './idmap.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -28,11 +29,9 @@ export interface LaunchOpts {
 }
 
 function writeIdMaps(pid: number, spec: Spec): void {
-  const fmt = (m: { containerID: number; hostID: number; size: number }[]) =>
-    m.map((x) => `${x.containerID} ${x.hostID} ${x.size}\n`).join('');
   const l = spec.linux!;
-  if (l.uidMappings?.length) writeFileSync(`/proc/${pid}/uid_map`, fmt(l.uidMappings));
-  if (l.gidMappings?.length) writeFileSync(`/proc/${pid}/gid_map`, fmt(l.gidMappings));
+  if (l.uidMappings?.length) writeFileSync(`/proc/${pid}/uid_map`, idMapText(l.uidMappings));
+  if (l.gidMappings?.length) writeFileSync(`/proc/${pid}/gid_map`, idMapText(l.gidMappings));
 }
 
 function hookState(o: LaunchOpts, pid: number, status: State['status']): string {
@@ -94,7 +93,8 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
-  expectMessage(fd, MSG.HOOKS_RUN, 'the container init');
+  const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: o.paths.idmap };
+  serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
   o.beforeHooks?.();
   runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart');
   runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime');
@@ -114,5 +114,8 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
 export function stagePaths(): StagePaths {
   const top = join(__dirname, '..');
   const native = join(top, 'native', 'build');
-  return { node: process.execPath, init: join(top, 'dist', 'init.js'), nsexec: join(native, 'runts-nsexec'), finalize: join(native, 'runts-finalize') };
+  return {
+    node: process.execPath, init: join(top, 'dist', 'init.js'), nsexec: join(native, 'runts-nsexec'),
+    finalize: join(native, 'runts-finalize'), idmap: join(native, 'runts-idmap'),
+  };
 }

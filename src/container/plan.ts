@@ -30,16 +30,19 @@ export function newNamespaces(spec: Spec): Set<Namespace['type']> {
   return new Set((spec.linux?.namespaces ?? []).filter((n) => !n.path).map((n) => n.type));
 }
 
-export interface StagePaths { node: string; init: string; nsexec: string; finalize: string }
+/** NS_PATH: a namespace's clone flag, then its path. */
+export function nsPathAttr(type: Namespace['type'], path: string): Attr {
+  const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[type] >>> 0);
+  return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(path)]));
+}
+
+export interface StagePaths { node: string; init: string; nsexec: string; finalize: string; idmap: string }
 
 export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
   const nss = spec.linux?.namespaces ?? [];
   const flags = nss.filter((n) => !n.path).reduce((f, n) => f | CLONE_FLAG[n.type], 0);
   const attrs: Attr[] = [attr.u32(ATTR.CLONE_FLAGS, flags)];
-  for (const n of nss.filter((x) => x.path)) {
-    const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[n.type] >>> 0);
-    attrs.push(attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(n.path!)])));
-  }
+  for (const n of nss.filter((x) => x.path)) attrs.push(nsPathAttr(n.type, n.path!));
   const offsets = Object.entries(spec.linux?.timeOffsets ?? {})
     .map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`).join('\n');
   if (offsets) attrs.push(attr.str(ATTR.TIME_OFFSETS, offsets + '\n'));
@@ -120,10 +123,7 @@ const NS_FILE: Record<Namespace['type'], string> = {
 
 /** exec: join every namespace of the running init through /proc, and exec runts-finalize directly. */
 export function execNsPlan(spec: Spec, initPid: number, paths: StagePaths): Attr[] {
-  const joins = (spec.linux?.namespaces ?? []).map((n) => {
-    const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[n.type] >>> 0);
-    return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(`/proc/${initPid}/ns/${NS_FILE[n.type]}`)]));
-  });
+  const joins = (spec.linux?.namespaces ?? []).map((n) => nsPathAttr(n.type, `/proc/${initPid}/ns/${NS_FILE[n.type]}`));
   return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.str(ATTR.FINALIZE_PATH, paths.finalize)];
 }
 

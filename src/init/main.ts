@@ -5,8 +5,10 @@
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
 import { ATTR, MSG } from '../protocol/messages.js';
-import { expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
+import { attr, expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
 import { setCloexec } from '../linux/fd.js';
+import { recvWithFd } from '../linux/fd-transfer.js';
+import { closeFd } from '../linux/fs.js';
 import { resolveAll } from '../linux/libc.js';
 import { joinMountNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
@@ -16,9 +18,20 @@ import type { Spec } from '../spec/types.js';
 
 interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[] }
 
+/** IDMAP_REQUEST, then MOUNT_FD with the parent's id-mapped copy of the mount's source. */
+function idmappedSource(syncFd: number, index: number): number {
+  writeMessage(syncFd, MSG.IDMAP_REQUEST, [attr.u32(ATTR.MOUNT_INDEX, index)]);
+  const { data, fd } = recvWithFd(syncFd, 'the sync socket');
+  if (data.length !== 8 || data.readUInt32LE(0) !== 0 || data.readUInt32LE(4) !== MSG.MOUNT_FD) {
+    closeFd(fd);
+    throw new Error('protocol: expected MOUNT_FD from runts');
+  }
+  return fd;
+}
+
 function main(syncFd: number, finalizeFd: number): never {
   const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
-  prepareRootfs(plan);
+  prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');

@@ -1,7 +1,8 @@
 // Moving a file descriptor between processes: pidfd_getfd(2) copies one out of another process
 // (runts copies the seccomp listener out of runts-finalize, as runc does), and SCM_RIGHTS sends
 // one over an AF_UNIX socket with some data (to the seccomp agent at listenerPath) or receives
-// one (the console's pty master, when runts itself is the console socket's other end).
+// one (the console's pty master, when runts itself is the console socket's other end; an
+// id-mapped mount's source, in the init).
 import { closeSync, writeSync } from 'node:fs';
 import { check, koffi, libc } from './libc.js';
 import { pidfdOpen } from './process.js';
@@ -53,15 +54,20 @@ export function sendWithFd(sock: number, data: Buffer, fd: number): void {
 
 /** Receives one message on sock and returns the one fd it carries (close-on-exec); what names the socket. */
 export function recvFd(sock: number, what: string): number {
+  return recvWithFd(sock, what).fd;
+}
+
+/** recvFd, with the bytes that came with the fd (at most 256). */
+export function recvWithFd(sock: number, what: string): { data: Buffer; fd: number } {
   const data = Buffer.alloc(256), control = Buffer.alloc(96);
   const msg = msgHeader(data, control);
-  retried(() => Number(c.recvmsg(sock, msg, MSG_CMSG_CLOEXEC)), 'recvmsg', what);
+  const n = retried(() => Number(c.recvmsg(sock, msg, MSG_CMSG_CLOEXEC)), 'recvmsg', what);
   const fds = rightsIn(control.subarray(0, Number(msg.readBigUInt64LE(40))));
   if (fds.length !== 1) {
     for (const fd of fds) closeSync(fd);
     throw new Error(`${what}: expected one file descriptor, received ${fds.length}`);
   }
-  return fds[0];
+  return { data: data.subarray(0, n), fd: fds[0] };
 }
 
 /** Every fd in the SCM_RIGHTS control messages of a received control buffer. */

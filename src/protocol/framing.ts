@@ -73,12 +73,14 @@ export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void
 
 export class StageError extends Error {}
 
-/** Reads the next message and requires it to be `want`; an ERROR message becomes a StageError. */
-export function expectMessage(fd: number, want: number, from: string): Message {
+/** Reads the next message and requires it to be `want` (or one of them); an ERROR message
+ * becomes a StageError. */
+export function expectMessage(fd: number, want: number | readonly number[], from: string): Message {
+  const wants = typeof want === 'number' ? [want] : want;
   const m = readMessage(fd);
-  if (!m) throw new StageError(`${from} exited before sending ${msgName(want)}`);
+  if (!m) throw new StageError(`${from} exited before sending ${msgName(wants[0])}`);
   if (m.kind === MSG.ERROR) throw new StageError(getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
-  if (m.kind !== want) throw new StageError(`protocol: expected ${msgName(want)} from ${from}, got ${msgName(m.kind)}`);
+  if (!wants.includes(m.kind)) throw new StageError(`protocol: expected ${wants.map(msgName).join(' or ')} from ${from}, got ${msgName(m.kind)}`);
   return m;
 }
 

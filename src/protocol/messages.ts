@@ -3,8 +3,9 @@
 //
 // Stages: P = runts parent (Node, host), N = runts-nsexec (C), I = Node init (container PID 1
 // before pivot_root), F = runts-finalize (C, sealed memfd copy, container PID 1 until execve),
-// S = a later `runts start`. One AF_UNIX stream socketpair (the "sync socket") joins P with N,
-// then with I and F, which inherit it; S talks to F over the listening "exec socket".
+// S = a later `runts start`, M = runts-idmap (C, one per id-mapped mount). One AF_UNIX stream
+// socketpair (the "sync socket") joins P with N, then with I and F, which inherit it; S talks to
+// F over the listening "exec socket"; P and M have a socketpair of their own.
 //
 //   P                         N                          I                          F
 //   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
@@ -26,6 +27,20 @@
 // SECCOMP_DONE; that side copies the fd with pidfd_getfd and sends it to listenerPath first.
 // Between the load and SECCOMP_DONE F only calls write() and read(): write must not be notified
 // (as in runc), read may be (the agent has the fd by then).
+// Id-mapped mounts: when I reaches a bind mount that is id-mapped (uidMappings/gidMappings, or
+// an idmap/ridmap option), it asks P for the mount instead of making it (I may be in a user
+// namespace, and MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the source's filesystem). P starts
+// runts-idmap (M, C, the host's user namespace) for it:
+//   P                                             I  (between INIT_PLAN and HOOKS_RUN)
+//   |<---------------------------- IDMAP_REQUEST -|  (MOUNT_INDEX)
+//   P -- IDMAP_PLAN --> M   a user namespace with the mappings (held by a child of M for as long as
+//                           it takes to open it), join I's mount namespace, open_tree(OPEN_TREE_CLONE),
+//                           mount_setattr(MOUNT_ATTR_IDMAP)
+//   P <-- MOUNT_FD ---- M   (FD: the detached mount's fd number in M; P copies it with
+//                           pidfd_getfd and closes the socket: M exits)
+//   |-- MOUNT_FD ------------------------------->|  the fd by SCM_RIGHTS: move_mount onto the
+//                                                   destination, then the mount's flags
+// A failure in M is P's error (the mount named); P then kills I.
 // exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE; N's child
 // fexecve()s runts-finalize, which gets FINALIZE_PLAN without EXEC_SOCK_FD, prepares the
 // process and execs it: P reads EOF (the sync socket is then close-on-exec) or ERROR.
@@ -47,6 +62,9 @@ export const MSG = {
   ERROR: 11,
   SECCOMP_FD: 12,
   SECCOMP_DONE: 13,
+  IDMAP_REQUEST: 14,
+  IDMAP_PLAN: 15,
+  MOUNT_FD: 16,
 } as const;
 
 export const ATTR = {
@@ -59,7 +77,7 @@ export const ATTR = {
   DIRECT_FINALIZE: 6, // u32 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
   // STAGE_PID, INIT_PID
   PID: 10,            // u32
-  // SECCOMP_FD
+  // SECCOMP_FD, MOUNT_FD (from M)
   FD: 11,             // u32: a file descriptor number in the sender
   // INIT_PLAN
   JSON: 20,           // string: a JSON document
@@ -90,6 +108,14 @@ export const ATTR = {
   MOUNT_CONSOLE: 53,  // u32 1: bind the pty onto /dev/console (create, not exec)
   // ERROR
   MESSAGE: 60,        // string
+  // IDMAP_REQUEST
+  MOUNT_INDEX: 70,    // u32: the mount's index in the config's mounts
+  // IDMAP_PLAN (and NS_PATH: CLONE_NEWNS with I's mount namespace; CLONE_NEWUSER with a user
+  // namespace whose mappings to use, instead of UID_MAP and GID_MAP)
+  SOURCE: 71,         // string: the absolute source path, resolved in I's mount namespace
+  UID_MAP: 72,        // string: the text for /proc/<pid>/uid_map of the new user namespace
+  GID_MAP: 73,        // string: the same for gid_map
+  TREE_FLAGS: 74,     // u32: 1 copy the source's submounts too (rbind), 2 id-map them too (ridmap)
 } as const;
 
 export type MsgKind = (typeof MSG)[keyof typeof MSG];

@@ -18,7 +18,7 @@ export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'star
 export const NAMESPACE_NAMES = ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'];
 
 /** Mount options runts refuses for now (see conformance/DEVIATIONS.md). */
-const UNSUPPORTED_MOUNT_OPTIONS = new Set(['idmap', 'ridmap', 'tmpcopyup']);
+const UNSUPPORTED_MOUNT_OPTIONS = new Set(['tmpcopyup']);
 
 /** Filled in by src/seccomp when it is built in; absent means seccomp is not supported. */
 export interface SeccompFeatures {
@@ -39,7 +39,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
       apparmor: { enabled: false },
       selinux: { enabled: false },
       intelRdt: { enabled: false },
-      mountExtensions: { idmap: { enabled: false } },
+      mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
     },
     annotations: {

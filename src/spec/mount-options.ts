@@ -93,3 +93,11 @@ export const MOUNT_OPTION_NAMES: readonly string[] = [
   ...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS),
   ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS,
 ].sort();
+
+/** How a mount is id-mapped: by its idmap or ridmap option, else (as runc) by having
+ * uidMappings/gidMappings, which make it an idmap mount: its submounts keep their ids. */
+export function idmapKind(m: { options?: readonly string[]; uidMappings?: unknown; gidMappings?: unknown }): ParsedMountOptions['idmap'] {
+  const byOption = parseMountOptions(m.options).idmap;
+  if (byOption !== 'none') return byOption;
+  return m.uidMappings !== undefined || m.gidMappings !== undefined ? 'idmap' : 'none';
+}

@@ -6,7 +6,8 @@
 // MUST and runc merely forgets to check (duplicate rlimits). Where runc has a message for the same
 // rule, its wording follows the path. sysctl keys are checked by src/container/sysctl-check.ts.
 import { ConfigError } from './errors.js';
-import type { Hooks, Namespace, NamespaceType, Spec } from './types.js';
+import { idmapKind, MS, parseMountOptions } from './mount-options.js';
+import type { Hooks, Mount, Namespace, NamespaceType, Spec } from './types.js';
 
 export function checkSemantics(spec: Spec): void {
   const major = /^(\d+)\./.exec(spec.ociVersion)?.[1];
@@ -43,7 +44,20 @@ function checkMounts(spec: Spec): void {
     for (const k of ['destination', 'source', 'type'] as const) {
       if (m[k]?.includes('\0')) fail(`/mounts/${i}/${k}`, 'mount field contains null byte');
     }
+    if (idmapKind(m) !== 'none') checkIdmapMount(spec, m, i);
   });
+}
+
+/** An id-mapped mount (runc's rules and texts): a bind, with mappings of its own or, for an
+ * idmap/ridmap option without them, the container's user namespace's. */
+function checkIdmapMount(spec: Spec, m: Mount, i: number): void {
+  const isBind = m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0;
+  if (!isBind) fail(`/mounts/${i}`, 'id-mapped mounts are only supported for bind-mounts');
+  const own = m.uidMappings !== undefined || m.gidMappings !== undefined;
+  const userns = !!spec.linux?.namespaces?.some((n) => n.type === 'user');
+  if (own ? !m.uidMappings?.length || !m.gidMappings?.length : !userns) {
+    fail(`/mounts/${i}`, 'id-mapped mounts must have both uid and gid mappings specified');
+  }
 }
 
 function checkProcess(spec: Spec): void {

@@ -40,7 +40,7 @@ t.test('no cgroups of test containers', async (t) => {
 });
 
 t.test('no processes of test containers or runts stages', async (t) => {
-  const ours = findProcesses((argv) => /(^|\/)(multitool|runts-nsexec|runts-finalize)$/.test(argv[0]) ||
+  const ours = findProcesses((argv) => /(^|\/)(multitool|runts-nsexec|runts-finalize|runts-idmap)$/.test(argv[0]) ||
     argv.some((a) => a.endsWith('/dist/init.js')));
   t.same(ours.map((p) => `${p.pid} ${p.argv.join(' ')}`), []);
 });

@@ -106,8 +106,12 @@ t.test('features: every listed mount option works', {
   const src = join(h.dir, 'src');
   mkdirSync(src);
   const options = features(h).mountOptions;
+  const map = [{ containerID: 0, hostID: 1000, size: 1 }]; // idmap and ridmap need mappings without a user namespace
   const r = h.run(h.bundle(['true'], (s) => {
-    options.forEach((o, i) => s.mounts!.push({ destination: `/t/${i}`, type: 'bind', source: src, options: [o === 'bind' ? 'bind' : 'rbind', o] }));
+    options.forEach((o, i) => s.mounts!.push({
+      destination: `/t/${i}`, type: 'bind', source: src, options: [o === 'bind' ? 'bind' : 'rbind', o],
+      ...(o === 'idmap' || o === 'ridmap' ? { uidMappings: map, gidMappings: map } : {}),
+    }));
   }));
   t.equal(r.status, 0, `one bind mount per option (${options.length}): ${r.stderr}`);
 });

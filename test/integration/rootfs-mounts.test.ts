@@ -1,7 +1,7 @@
 // Config mounts made by src/init/rootfs: filesystem types, flags, data, propagation, recursive
 // attributes, destination creation, symlinks inside the rootfs, hostname and domainname.
 import t, { type Test } from 'tap';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   baseSpec, canRun, cleanup, makeBundle, MOUNTINFO, mountAt, out, parseMountinfo, runDriver, type DriverResult,
@@ -243,9 +243,28 @@ t.test('sysctl is written before /proc/sys becomes read-only', async (t) => {
   t.equal(out(r, 0).trim(), 'via-sysctl');
 });
 
-t.test('idmap mounts are refused with a clear error', async (t) => {
+t.test('an id-mapped bind lands inside the rootfs through a symlink, with its flags', async (t) => {
   const b = makeBundle();
   t.teardown(() => cleanup(b));
-  const r = runDriver(b, baseSpec({ mounts: [{ destination: '/m', source: b.bundle, options: ['bind', 'idmap'] }] }));
-  t.equal(r.error, `mount ${b.bundle} to /m: idmap mounts are not supported`);
+  writeFileSync(join(b.outside, 'f'), 'f');
+  chownSync(join(b.outside, 'f'), 1000, 1000);
+  symlinkSync('/etc', join(b.rootfs, 'link'));
+  const map = [{ containerID: 1000, hostID: 0, size: 1 }];
+  const spec = baseSpec({
+    mounts: [
+      { destination: '/proc', type: 'proc', source: 'proc' },
+      { destination: '/link/idm', source: b.outside, options: ['bind', 'ro', 'nosuid'], uidMappings: map, gidMappings: map },
+    ],
+  });
+  const r = runDriver(b, spec, {
+    // runts-idmap writes /proc/PID/uid_map of its child: /proc must be of the driver's pid namespace
+    idmap: true, unshare: ['--mount', '--uts', '--pid', '--fork', '--propagation', 'private', '--mount-proc'],
+    checks: [MOUNTINFO, ['/bin/busybox', 'stat', '-c', '%u %g', '/etc/idm/f'], ['/bin/busybox', 'touch', '/etc/idm/new']],
+  });
+  if (!okRun(t, r)) return;
+  const m = mountAt(parseMountinfo(out(r, 0)), '/etc/idm');
+  t.ok(m, 'mounted at /etc/idm inside the rootfs');
+  for (const o of ['ro', 'nosuid', 'idmapped']) t.ok(m?.options.includes(o), `${o} (${m?.options.join(',')})`);
+  t.equal(out(r, 1).trim(), '0 0', "1000's file is root's through the mapping");
+  t.not(r.checks[2].status, 0, 'read-only');
 });

@@ -1,6 +1,6 @@
 // Test driver for src/init/rootfs, run as PID 1 of fresh namespaces:
 //   unshare --mount --uts --pid --fork --propagation private node --import tsx rootfs-driver.ts JOB.json
-// JOB.json: { plan: RootfsPlan, checks: string[][], racer?: string[], setup?: string[][] }
+// JOB.json: { plan: RootfsPlan, checks: string[][], racer?: string[], setup?: string[][], idmap?: boolean }
 // Calls prepareRootfs and finishRootfs like the Node init, then runs each check (an argv,
 // inside the container) and prints one JSON object on stdout:
 //   { ok, error?, stage, mountsAfterPrepare?, cwd?, checks: [{ argv, status, stdout, stderr }] }
@@ -8,13 +8,16 @@
 // prepareRootfs failed (host paths still visible), so a test can see that nothing was mounted
 // outside the rootfs. `racer` is an argv
 // started on the host before prepareRootfs and killed after it (symlink-swap races); `setup`
-// argvs run in the new namespaces before it (e.g. to make the rootfs a mount point).
+// argvs run in the new namespaces before it (e.g. to make the rootfs a mount point). With `idmap`,
+// id-mapped mounts get their sources from runts-idmap as the parent would make them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { idmappedSource } from '../../src/container/idmap.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
 import { resolveAll } from '../../src/linux/libc.js';
 
-interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[]; setup?: string[][] }
+interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[]; setup?: string[][]; idmap?: boolean }
 interface Check { argv: string[]; status: number | null; stdout: string; stderr: string }
 interface Output { ok: boolean; error?: string; stage: string; mountsAfterPrepare?: string; cwd?: string; checks: Check[] }
 
@@ -28,7 +31,11 @@ try {
     if (r.status !== 0) throw new Error(`setup ${argv.join(' ')}: ${r.stderr}`);
   }
   if (job.racer) racer = spawn(job.racer[0], job.racer.slice(1), { stdio: 'ignore' });
-  try { prepareRootfs(job.plan); } finally { racer?.kill('SIGKILL'); }
+  const helper = join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..'), 'native/build/runts-idmap');
+  const idmap = { spec: job.plan.spec, bundle: job.plan.bundle, mntns: '/proc/self/ns/mnt', helper };
+  try {
+    prepareRootfs(job.plan, job.idmap ? (i) => idmappedSource(idmap, i) : undefined);
+  } finally { racer?.kill('SIGKILL'); }
   out.mountsAfterPrepare = readFileSync('/proc/self/mountinfo', 'utf8');
   out.stage = 'finish';
   finishRootfs(job.plan);

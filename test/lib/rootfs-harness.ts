@@ -57,7 +57,11 @@ export interface DriverResult {
   hostStatus: number | null; hostStderr: string;
 }
 
-export interface RunOpts { checks?: string[][]; plan?: Partial<RootfsPlan>; racer?: string[]; setup?: string[][]; unshare?: string[] }
+export interface RunOpts {
+  checks?: string[][]; plan?: Partial<RootfsPlan>; racer?: string[]; setup?: string[][]; unshare?: string[];
+  /** id-mapped mounts' sources made by runts-idmap, as the parent makes them */
+  idmap?: boolean;
+}
 
 /** Runs prepareRootfs + finishRootfs + the checks in fresh namespaces. */
 export function runDriver(b: Bundle, spec: Spec, o: RunOpts = {}): DriverResult {
@@ -66,7 +70,7 @@ export function runDriver(b: Bundle, spec: Spec, o: RunOpts = {}): DriverResult 
     ...o.plan,
   };
   const jobPath = join(b.dir, 'job.json');
-  writeFileSync(jobPath, JSON.stringify({ plan, checks: o.checks ?? [], racer: o.racer, setup: o.setup }));
+  writeFileSync(jobPath, JSON.stringify({ plan, checks: o.checks ?? [], racer: o.racer, setup: o.setup, idmap: o.idmap }));
   const ns = o.unshare ?? ['--mount', '--uts', '--pid', '--fork', '--propagation', 'private'];
   const r = spawnSync('unshare', [...ns, process.execPath, '--import', 'tsx', DRIVER, jobPath], {
     cwd: REPO, encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'], // stdin: the host's /dev/null

@@ -61,6 +61,24 @@ t.test('mounts', async (t) => {
   check(t, (c) => { c.mounts[0].type = 'proc\0'; }, '/mounts/0/type: mount field contains null byte');
 });
 
+t.test('id-mapped mounts (runc\'s rules)', async (t) => {
+  const map = [{ containerID: 0, hostID: 1000, size: 1 }];
+  const bind = (over: object) => ({ destination: '/m', source: '/src', options: ['bind'], ...over });
+  const userns = (c: any) => { c.linux.namespaces.push({ type: 'user' }); c.linux.uidMappings = map; c.linux.gidMappings = map; };
+  check(t, (c) => { c.mounts.push(bind({ uidMappings: map, gidMappings: map })); }, undefined, 'a bind with mappings');
+  check(t, (c) => { c.mounts.push(bind({ type: 'bind', options: ['ridmap'], uidMappings: map, gidMappings: map })); }, undefined,
+    'a bind by its type, ridmap');
+  check(t, (c) => { userns(c); c.mounts.push(bind({ options: ['rbind', 'idmap'] })); }, undefined, 'idmap with the container\'s user namespace');
+  check(t, (c) => { c.linux.namespaces.push({ type: 'user', path: '/proc/1/ns/user' }); c.mounts.push(bind({ options: ['bind', 'ridmap'] })); },
+    undefined, 'ridmap with a joined user namespace');
+  check(t, (c) => { c.mounts.push({ destination: '/m', type: 'tmpfs', source: 'tmpfs', options: ['idmap'] }); },
+    '/mounts/1: id-mapped mounts are only supported for bind-mounts');
+  check(t, (c) => { c.mounts.push(bind({ options: ['bind', 'idmap'] })); },
+    '/mounts/1: id-mapped mounts must have both uid and gid mappings specified', 'idmap without mappings or a user namespace');
+  check(t, (c) => { userns(c); c.mounts.push(bind({ uidMappings: [], gidMappings: map })); },
+    '/mounts/1: id-mapped mounts must have both uid and gid mappings specified', 'an empty uid mapping');
+});
+
 t.test('process', async (t) => {
   check(t, (c) => { delete c.process; }, undefined, 'process is optional until start');
   check(t, (c) => { c.process.cwd = ''; }, '/process/cwd: Cwd property must not be empty');

@@ -57,9 +57,10 @@ function mountsWanted(spec: RootfsPlan['spec'], entries: number): boolean {
   return entries > 0 || !!spec.root?.readonly || !!spec.linux?.maskedPaths?.length || !!spec.linux?.readonlyPaths?.length;
 }
 
-export function prepareRootfs(plan: RootfsPlan): void {
+/** idmappedSource: how the init gets an id-mapped mount's source from the parent. */
+export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSource']): void {
   const spec = plan.spec;
-  const entries = (spec.mounts ?? []).map((m) => toEntry(m, plan.bundle));
+  const entries = (spec.mounts ?? []).map((m, i) => toEntry(m, plan.bundle, i));
   const rootPropagation = rootPropagationFlags(spec.linux?.rootfsPropagation);
   if (!plan.newMountNs) {
     if (!mountsWanted(spec, entries.length)) {
@@ -73,6 +74,7 @@ export function prepareRootfs(plan: RootfsPlan): void {
   const ctx: Ctx = {
     plan, root: openRoot(plan.rootfs),
     cgroupns: !!spec.linux?.namespaces?.some((n) => n.type === 'cgroup'),
+    idmappedSource,
   };
   mountAll(ctx, entries);
   const setupDev = needsSetupDev(entries);

@@ -6,9 +6,9 @@ import { SysError } from '../../linux/errors.js';
 import {
   closeFd, fdPath, fdRealPath, fstatx, isDir, mkdiratIfMissing, statfs, statfsToMsFlags, statxPath,
 } from '../../linux/fs.js';
-import { mount, mountSetattr } from '../../linux/mount.js';
+import { mount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { O } from '../../linux/openat2.js';
-import { MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
+import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { checkProcMount } from './proc-checks.js';
@@ -24,6 +24,8 @@ export interface MountEntry {
   opts: ParsedMountOptions;
   cleared: number;           // MS_* flags the options explicitly clear ("rw", "suid", ...)
   isBind: boolean;
+  index: number;             // in the config's mounts
+  idmap: ParsedMountOptions['idmap']; // id-mapped: the parent makes the source (idmap.ts in src/container)
 }
 
 // Options that set a flag, used to learn which flags the clearing options ("rw", "dev", ...) clear.
@@ -36,7 +38,7 @@ const ATIME_FLAGS = ATIME_ENUM | MS.NODIRATIME;
 /** Flags the kernel locks on mounts inherited from a more privileged user namespace. */
 const LOCKABLE = MS.RDONLY | MS.NODEV | MS.NOEXEC | MS.NOSUID | ATIME_FLAGS;
 
-export function toEntry(m: Mount, bundle: string): MountEntry {
+export function toEntry(m: Mount, bundle: string, index: number): MountEntry {
   const opts = parseMountOptions(m.options ?? []);
   const cleared = ALL_SET & ~parseMountOptions([...SETTERS, ...(m.options ?? [])]).flags;
   // The spec makes a mount a bind by its options; a type of "bind" alone is taken as one too.
@@ -46,7 +48,7 @@ export function toEntry(m: Mount, bundle: string): MountEntry {
   return {
     dest: displayPath(m.destination), type: isBind ? 'bind' : (m.type ?? ''),
     source: isBind && !posix.isAbsolute(source) ? posix.join(bundle, source) : source,
-    opts, cleared, isBind,
+    opts, cleared, isBind, index, idmap: idmapKind(m),
   };
 }
 
@@ -112,14 +114,30 @@ export function createDest(ctx: Ctx, e: MountEntry): { dest: Dest; data: string 
  */
 export function mountOnto(ctx: Ctx, e: MountEntry, d: Dest, source: string, fstype: string, flags: number, data: string): number {
   mount(source, fdPath(d.fd), fstype, flags, data, e.dest);
+  return newMountAt(ctx, e, d, (flags & MS.REMOUNT) !== 0); // a remount makes no new mount
+}
+
+/** Moves the detached mount tree (closed here) onto the destination's fd; returns the new mount's fd. */
+function moveOnto(ctx: Ctx, e: MountEntry, d: Dest, tree: number): number {
+  try { moveMount(tree, d.fd, e.dest); } finally { closeFd(tree); }
+  return newMountAt(ctx, e, d, false);
+}
+
+function newMountAt(ctx: Ctx, e: MountEntry, d: Dest, remount: boolean): number {
   const top = reopenExact(ctx.root, d.rel, e.dest);
   const want = (ctx.root.path === '/' ? '/' : ctx.root.path + '/') + d.rel;
-  const isNew = (flags & MS.REMOUNT) !== 0 || fstatx(top, e.dest).mntId !== d.mntId; // a remount makes none
+  const isNew = remount || fstatx(top, e.dest).mntId !== d.mntId;
   if (!isNew || fdRealPath(top) !== want) {
     closeFd(top);
     throw new Error(`the new mount is not at ${e.dest}`);
   }
   return top;
+}
+
+function idmappedSource(ctx: Ctx, e: MountEntry): number {
+  if (!e.isBind) throw new Error('id-mapped mounts are only supported for bind-mounts');
+  if (!ctx.idmappedSource) throw new Error('id-mapped mounts need the runtime parent');
+  return ctx.idmappedSource(e.index);
 }
 
 function applyPropagation(e: MountEntry, top: number): void {
@@ -151,15 +169,17 @@ function mountFlagsOf(path: string): number {
 }
 
 /**
- * Bind mounts: the bind, then (when the options set or clear any flag) a bind remount with
- * exactly those flags. If the kernel refuses because the source has locked flags (a mount from
- * a more privileged user namespace), retry keeping them, unless the options ask to clear one.
+ * Bind mounts: the bind (or, for an id-mapped one, the parent's id-mapped copy of the source
+ * moved into place), then (when the options set or clear any flag) a bind remount with exactly
+ * those flags. If the kernel refuses because the source has locked flags (a mount from a more
+ * privileged user namespace), retry keeping them, unless the options ask to clear one.
  */
 export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
   const dest = d ?? createDest(ctx, e).dest;
   let top = -1;
   try {
-    top = mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
+    if (e.idmap === 'none') top = mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
+    else top = moveOnto(ctx, e, dest, idmappedSource(ctx, e));
     applyPropagation(e, top);
     if ((e.opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT)) !== 0 || e.cleared !== 0) {
       const flags = e.opts.flags | MS.BIND | MS.REMOUNT;

@@ -14,8 +14,7 @@ export function mountAll(ctx: Ctx, entries: readonly MountEntry[]): void {
 
 export function mountOne(ctx: Ctx, e: MountEntry): void {
   try {
-    if (e.opts.idmap !== 'none') throw new Error(`${e.opts.idmap} mounts are not supported`);
-    if (e.isBind) mountBind(ctx, e);
+    if (e.isBind || e.idmap !== 'none') mountBind(ctx, e);
     else if (e.type === 'proc' || e.type === 'sysfs') mountProcSys(ctx, e);
     else if (e.type === 'cgroup') mountCgroup(ctx, e);
     else mountPlain(ctx, e);

@@ -18,6 +18,8 @@ export interface Ctx {
   plan: RootfsPlan;
   root: Root;                // the rootfs, opened after it was bound onto itself
   cgroupns: boolean;         // the container has a cgroup namespace (new or joined)
+  /** The detached, id-mapped copy of the source of the index-th mount (made by the parent). */
+  idmappedSource?(index: number): number;
 }
 
 /** prepareRootfs's result, kept for finishRootfs. */

@@ -1,0 +1,95 @@
+// Id-mapped mounts, the parent's side (drawn in protocol/messages.ts). The init asks for each
+// id-mapped bind mount in its turn; runts-idmap, in the host's user namespace, makes a detached
+// id-mapped copy of the source inside the init's mount namespace; runts copies the copy's fd out
+// of it (pidfd_getfd) and hands it to the init, which moves it onto the destination.
+import { closeSync } from 'node:fs';
+import { posix } from 'node:path';
+import { ATTR, MSG } from '../protocol/messages.js';
+import { attr, encode, expectMessage, getU32, writeMessage, type Attr, type Message } from '../protocol/framing.js';
+import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
+import { socketPair } from '../linux/fd.js';
+import { reapChild } from '../linux/process.js';
+import { spawnWithFds } from '../linux/spawn.js';
+import { idmapKind, MS, parseMountOptions } from '../spec/mount-options.js';
+import type { IDMapping, Mount, Spec } from '../spec/types.js';
+import { RuntimeError } from './errors.js';
+import { nsPathAttr } from './plan.js';
+
+/** mntns: the path of the init's mount namespace; helper: runts-idmap's path. */
+export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: string }
+
+/** The text of /proc/<pid>/uid_map or gid_map for these mappings. */
+export function idMapText(maps: readonly IDMapping[]): string {
+  return maps.map((x) => `${x.containerID} ${x.hostID} ${x.size}\n`).join('');
+}
+
+/** The mount's own mappings, else the container's user namespace's (joined by path, or its
+ * mappings), as runc does for an idmap or ridmap option without mappings. */
+function mappingAttrs(spec: Spec, m: Mount): Attr[] {
+  if (m.uidMappings && m.gidMappings) {
+    return [attr.str(ATTR.UID_MAP, idMapText(m.uidMappings)), attr.str(ATTR.GID_MAP, idMapText(m.gidMappings))];
+  }
+  const userns = spec.linux?.namespaces?.find((n) => n.type === 'user');
+  if (userns?.path) return [nsPathAttr('user', userns.path)];
+  return [attr.str(ATTR.UID_MAP, idMapText(spec.linux?.uidMappings ?? [])),
+    attr.str(ATTR.GID_MAP, idMapText(spec.linux?.gidMappings ?? []))];
+}
+
+function idmapPlan(c: IdmapContext, m: Mount, source: string): Attr[] {
+  const recursiveCopy = (parseMountOptions(m.options).flags & MS.REC) !== 0;
+  const treeFlags = (recursiveCopy ? 1 : 0) | (idmapKind(m) === 'ridmap' ? 2 : 0);
+  return [
+    attr.str(ATTR.SOURCE, source), nsPathAttr('mount', c.mntns),
+    ...mappingAttrs(c.spec, m), attr.u32(ATTR.TREE_FLAGS, treeFlags),
+  ];
+}
+
+/** Runs runts-idmap with the plan; returns our copy of the detached mount it made. */
+function runIdmap(helper: string, plan: Attr[]): number {
+  const [mine, theirs] = socketPair();
+  let pid = 0;
+  try {
+    try { pid = spawnWithFds(helper, [helper, '3'], [0, 1, 2, theirs]); } finally { closeSync(theirs); }
+    writeMessage(mine, MSG.IDMAP_PLAN, plan);
+    const reply = expectMessage(mine, MSG.MOUNT_FD, 'runts-idmap');
+    return copyFdFrom(pid, getU32(reply, ATTR.FD) ?? -1);
+  } finally {
+    closeSync(mine); // runts-idmap waits for this EOF, then exits
+    if (pid) reapChild(pid);
+  }
+}
+
+function sourceOf(c: IdmapContext, m: Mount): string {
+  const src = m.source ?? '';
+  return posix.isAbsolute(src) ? src : posix.join(c.bundle, src);
+}
+
+function idmappedMount(c: IdmapContext, index: number): Mount {
+  const m = c.spec.mounts?.[index];
+  if (!m || idmapKind(m) === 'none') throw new RuntimeError(`protocol: mount ${index} is not an id-mapped mount`);
+  return m;
+}
+
+/** The id-mapped copy of the index-th mount's source. */
+export function idmappedSource(c: IdmapContext, index: number): number {
+  const m = idmappedMount(c, index);
+  return runIdmap(c.helper, idmapPlan(c, m, sourceOf(c, m)));
+}
+
+/** Reads the init's messages until one of kind `until`, answering every IDMAP_REQUEST with
+ * MOUNT_FD and the mount's fd. A failure is the command's error, naming the mount. */
+export function serveMountRequests(fd: number, c: IdmapContext, until: number, from: string): Message {
+  for (;;) {
+    const req = expectMessage(fd, [until, MSG.IDMAP_REQUEST], from);
+    if (req.kind !== MSG.IDMAP_REQUEST) return req;
+    const index = getU32(req, ATTR.MOUNT_INDEX) ?? -1;
+    let tree: number;
+    try {
+      tree = idmappedSource(c, index);
+    } catch (e) {
+      const m = idmappedMount(c, index);
+      throw new RuntimeError(`mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
+    }
+    try { sendWithFd(fd, encode(MSG.MOUNT_FD), tree); } finally { closeSync(tree); }
+  }
+}
