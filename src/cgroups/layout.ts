@@ -4,25 +4,10 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import { parseMountinfo, type MountInfo } from '../linux/mountinfo.js';
 import type { CgroupLayout, HierarchyMount, LayoutFeatures } from './types.js';
 
-export interface MountEntry { root: string; mountpoint: string; fstype: string; superOptions: string[] }
-
-/** Undoes mountinfo's octal escapes (\040 for a space). */
-function unescape(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
-export function parseMountinfo(text: string): MountEntry[] {
-  const out: MountEntry[] = [];
-  for (const line of text.split('\n')) {
-    const f = line.split(' ');
-    const dash = f.indexOf('-', 6);
-    if (dash < 0 || f.length < dash + 4) continue;
-    out.push({ root: unescape(f[3]), mountpoint: unescape(f[4]), fstype: f[dash + 1], superOptions: f[dash + 3].split(',') });
-  }
-  return out;
-}
+export { parseMountinfo };
 
 /** Enabled controller names from /proc/cgroups. */
 export function parseProcCgroups(text: string): string[] {
@@ -43,7 +28,7 @@ export function parseSelfCgroup(text: string): Record<string, string> {
 }
 
 /** v1 hierarchies: controller -> first mount of a hierarchy that carries it. */
-export function v1Mounts(mounts: MountEntry[], known: string[]): Record<string, HierarchyMount> {
+export function v1Mounts(mounts: MountInfo[], known: string[]): Record<string, HierarchyMount> {
   const out: Record<string, HierarchyMount> = {};
   for (const m of mounts.filter((x) => x.fstype === 'cgroup')) {
     for (const opt of m.superOptions) {

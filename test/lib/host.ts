@@ -4,6 +4,7 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readMountinfo } from '../../src/linux/mountinfo.js';
 
 export interface Result { status: number | null; signal: string | null; stdout: string; stderr: string; argv: string[] }
 
@@ -81,17 +82,8 @@ export function killPid(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
   try { process.kill(pid, sig); } catch { /* already gone */ }
 }
 
-export interface MountEntry { id: number; parent: number; mountpoint: string; fstype: string; source: string; options: string }
-
-const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_, o) => String.fromCharCode(parseInt(o, 8)));
-
-export function mountinfo(pid: number | 'self' = 'self'): MountEntry[] {
-  return readFileSync(`/proc/${pid}/mountinfo`, 'utf8').trim().split('\n').map((line) => {
-    const [pre, post] = line.split(' - ');
-    const f = pre.split(' '), g = post.split(' ');
-    return { id: Number(f[0]), parent: Number(f[1]), mountpoint: unescape(f[4]), options: f[5], fstype: g[0], source: unescape(g[1]) };
-  });
-}
+/** The mounts of a process (the host's, for 'self'). */
+export const mountinfo = readMountinfo;
 
 /** Host mounts at or below dir, deepest first. */
 export function mountsUnder(dir: string): string[] {
@@ -99,21 +91,11 @@ export function mountsUnder(dir: string): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-/** Mount points of every cgroup hierarchy (v1 controllers, named v1 and cgroup2). */
-export function cgroupRoots(): { mountpoint: string; fstype: string; options: string; superOptions: string }[] {
-  const lines = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n');
-  const out: { mountpoint: string; fstype: string; options: string; superOptions: string }[] = [];
+/** Mount points of every cgroup hierarchy (v1 controllers, named v1 and cgroup2), once each. */
+export function cgroupRoots(): { mountpoint: string; fstype: string; superOptions: string }[] {
   const seen = new Set<string>();
-  for (const line of lines) {
-    const [pre, post] = line.split(' - ');
-    const g = post.split(' ');
-    if (g[0] !== 'cgroup' && g[0] !== 'cgroup2') continue;
-    const mp = unescape(pre.split(' ')[4]);
-    if (seen.has(mp)) continue;
-    seen.add(mp);
-    out.push({ mountpoint: mp, fstype: g[0], options: pre.split(' ')[5], superOptions: g[2] ?? '' });
-  }
-  return out;
+  return readMountinfo().filter((m) => (m.fstype === 'cgroup' || m.fstype === 'cgroup2') && !seen.has(m.mountpoint) && seen.add(m.mountpoint))
+    .map((m) => ({ mountpoint: m.mountpoint, fstype: m.fstype, superOptions: m.superOptions.join(',') }));
 }
 
 export interface ProcCgroups { v1: Map<string, string>; v2?: string }

@@ -2,10 +2,12 @@
 // rootfs-driver.ts under unshare(1), mountinfo parsing, and a cleanup that refuses to delete
 // through a mount that leaked into the host's namespace.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Spec } from '../../src/spec/types.js';
 import type { RootfsPlan } from '../../src/init/rootfs/index.js';
+import { parseMountinfo, type MountInfo } from '../../src/linux/mountinfo.js';
+import { mountsUnder } from './host.js';
 
 const REPO = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 const DRIVER = join(REPO, 'test/lib/rootfs-driver.ts');
@@ -28,16 +30,10 @@ export function makeBundle(): Bundle {
   return { dir, bundle, rootfs, outside };
 }
 
-/** Mount points (from the host's view) under dir: these would be leaks. */
-export function hostMountsUnder(dir: string): string[] {
-  return parseMountinfo(readFileSync('/proc/self/mountinfo', 'utf8'))
-    .map((m) => m.mountpoint).filter((p) => p === dir || p.startsWith(dir + '/'));
-}
-
 /** Deletes the bundle dir; throws (after detaching them) if mounts leaked into the host. */
 export function cleanup(b: Bundle): void {
-  const leaked = hostMountsUnder(b.dir);
-  for (const p of leaked.reverse()) spawnSync('umount', ['-l', p]);
+  const leaked = mountsUnder(b.dir); // deepest first
+  for (const p of leaked) spawnSync('umount', ['-l', p]);
   rmSync(b.dir, { recursive: true, force: true });
   if (leaked.length) throw new Error(`mounts leaked into the host namespace: ${leaked.join(', ')}`);
 }
@@ -83,29 +79,7 @@ export function runDriver(b: Bundle, spec: Spec, o: RunOpts = {}): DriverResult 
   return { ...parsed, hostStatus: r.status, hostStderr: r.stderr ?? '' };
 }
 
-export interface MountInfo {
-  id: number; parent: number; root: string; mountpoint: string; options: string[];
-  optional: string[]; fstype: string; source: string; superOptions: string[];
-}
-
-function unescape(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
-export function parseMountinfo(text: string): MountInfo[] {
-  const out: MountInfo[] = [];
-  for (const line of text.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const f = line.slice(0, sep).split(' ');
-    const [fstype, source, superOpts] = line.slice(sep + 3).split(' ');
-    out.push({
-      id: Number(f[0]), parent: Number(f[1]), root: unescape(f[3]), mountpoint: unescape(f[4]),
-      options: f[5].split(','), optional: f.slice(6), fstype, source, superOptions: (superOpts ?? '').split(','),
-    });
-  }
-  return out;
-}
+export { parseMountinfo, type MountInfo };
 
 /** The topmost mount at a mount point (the last one listed). */
 export function mountAt(mounts: MountInfo[], mountpoint: string): MountInfo | undefined {
