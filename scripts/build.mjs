@@ -1,20 +1,34 @@
 // Bundles the two Node entry points with esbuild: the CLI and the container init. koffi stays
-// external: it loads its native module from node_modules. Each bundle (dist/<name>.bundle.js)
+// external: it loads its native module from node_modules (the path of that module is passed in,
+// see koffiNative). Each bundle (dist/<name>.bundle.js)
 // gets a V8 code cache (dist/<name>.bundle.cache) and a small loader (dist/<name>.js) that runs
 // the bundle with it: compiling the bundle was a quarter of a Node start of runts.
 import { build } from 'esbuild';
 import { execFileSync, execSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 let commit = 'unknown';
 try { commit = execSync('git rev-parse HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { /* not a checkout */ }
+
+/** The native module `require('koffi')` loads here, relative to dist/, and koffi's version:
+ * src/linux/libc.ts loads it directly and skips koffi's platform detection at run time. */
+function koffiNative() {
+  const out = execFileSync(process.execPath, ['-e', `
+    const k = require('koffi');
+    const file = Object.keys(require.cache).find((f) => f.endsWith('.node'));
+    console.log(JSON.stringify({ version: k.version, file }));`]).toString();
+  const { version, file } = JSON.parse(out);
+  return file ? { version, path: relative(resolve('dist'), file) } : null;
+}
 
 const common = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs',
   external: ['koffi'], sourcemap: false, minify: false, legalComments: 'none', logLevel: 'warning',
   define: {
     RUNTS_VERSION: JSON.stringify(pkg.version), RUNTS_COMMIT: JSON.stringify(commit),
+    KOFFI_NATIVE: JSON.stringify(koffiNative()),
     'import.meta.url': '__import_meta_url',
   },
   banner: { js: "const __import_meta_url = require('url').pathToFileURL(__filename).href;" },

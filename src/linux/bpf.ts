@@ -1,7 +1,6 @@
 // bpf(2) for the cgroup v2 device filter: load a BPF_PROG_TYPE_CGROUP_DEVICE program, attach it
 // to a cgroup directory fd (BPF_F_ALLOW_MULTI, optionally BPF_F_REPLACE), detach, and list the
 // programs attached to a cgroup with their names. union bpf_attr is built by hand in a Buffer.
-import type * as Koffi from 'koffi';
 import { check, koffi, libc } from './libc.js';
 import { SysError } from './errors.js';
 
@@ -14,10 +13,8 @@ export const BPF_F_ALLOW_MULTI = 2, BPF_F_REPLACE = 4;
 
 const sys = libc.func('long syscall(long, int, void *, unsigned int)');
 
-let mod: typeof Koffi | undefined;
 function address(buf: Buffer): bigint {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (mod ??= require('koffi') as typeof Koffi).address(buf);
+  return koffi.address(buf);
 }
 
 function bpf(cmd: number, attr: Buffer): number {

@@ -11,9 +11,27 @@ let mod: typeof Koffi | undefined;
 let lib: Koffi.LibraryHandle | undefined;
 const unresolved: (() => unknown)[] = [];
 
+/** Set by scripts/build.mjs: koffi's version and, relative to dist/, the native module that
+ * `require('koffi')` picks on this machine. */
+declare const KOFFI_NATIVE: { version: string; path: string } | undefined;
+
+/** koffi's native module, loaded directly when the build found it: koffi's index detects the
+ * platform by reading Node's ELF headers and probing paths, ~4 ms of every Node start that uses
+ * it. Its wrapper only adds deprecated aliases, none of which runts uses. */
+function loadKoffi(): typeof Koffi {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  if (typeof KOFFI_NATIVE === 'object' && KOFFI_NATIVE) {
+    try {
+      const native = require(require('node:path').join(__dirname, KOFFI_NATIVE.path)) as typeof Koffi;
+      if (native.version === KOFFI_NATIVE.version) return native;
+    } catch { /* moved or rebuilt: koffi's own loader below */ }
+  }
+  return require('koffi') as typeof Koffi;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 function koffiModule(): typeof Koffi {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (mod ??= require('koffi') as typeof Koffi);
+  return (mod ??= loadKoffi());
 }
 
 function library(): Koffi.LibraryHandle {
