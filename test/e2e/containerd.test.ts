@@ -298,8 +298,7 @@ function main(): void {
     let f: { ociVersionMin?: string; mountOptions?: string[] } = {};
     try { f = JSON.parse(r.stdout); } catch { t.fail(`features is not JSON: ${describe(r)}`); }
     t.match(f.ociVersionMin, /^1\.\d+\.\d+$/, 'ociVersionMin');
-    t.ok(f.mountOptions?.includes('rro'), '"rro" in mountOptions (containerd requires it)',
-      { skip: rt.isRunc && 'runc 1.1.5 predates recursive read-only mounts (runc 1.2 added "rro")' });
+    t.ok(f.mountOptions?.includes('rro'), '"rro" in mountOptions (containerd requires it)');
   });
 
   const probe = run(['containerd-shim-runc-v2', '-info'], { seconds: 20 });
