@@ -13,3 +13,48 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# containerd 2.x's runc shim, for the e2e test of `containerd-shim-runc-v2 -info` (containerd 2.0
+# added -info; Debian 12 has 1.6). Debian sid's containerd package is downloaded with apt-get and
+# a private configuration (its own sources list with sid only, lists, cache and preferences under
+# $shim2/apt: the system's sources and packages are left alone), and only the shim is kept. The
+# test skips, with the reason written to $shim2/unavailable, when it cannot be fetched.
+# test/e2e/lib/containerd.ts names the same directory (SHIM2_DIR).
+shim2=/var/cache/runts-test/containerd-2
+fetch_shim2() {
+  local apt=$shim2/apt arch log
+  arch=$(dpkg --print-architecture) || return 1
+  rm -rf "$apt"
+  mkdir -p "$apt/sources.list.d" "$apt/preferences.d" "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/download"
+  echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${DEBIAN_SID_MIRROR:-http://deb.debian.org/debian} sid main" > "$apt/sources.list"
+  # apt-get download writes into the current directory as the _apt user when it can.
+  if id _apt >/dev/null 2>&1; then chown _apt "$apt/download"; fi
+  local opts=(-q -o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/sources.list.d"
+    -o "Dir::Etc::Preferences=$apt/preferences" -o "Dir::Etc::PreferencesParts=$apt/preferences.d"
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Acquire::Languages=none
+    -o Acquire::http::Timeout=30)
+  log=$apt/apt-get.log
+  # apt-get update exits 0 when an index fails to download; the `download` that follows does not.
+  if ! timeout 300 apt-get "${opts[@]}" update >"$log" 2>&1 \
+    || ! (cd "$apt/download" && timeout 600 apt-get "${opts[@]}" download containerd) >>"$log" 2>&1; then
+    grep -E '^[WE]: ' "$log" | grep -v 'Some index files failed' | head -n 1 | tr -s ' ' | tr -d '\n'
+    return 1
+  fi
+  local deb shim
+  deb=$(ls "$apt/download"/containerd_*.deb) && mkdir "$apt/x" && dpkg-deb -x "$deb" "$apt/x" \
+    || { echo "dpkg-deb -x of ${deb:-the containerd package} failed"; return 1; }
+  shim=$apt/x/usr/bin/containerd-shim-runc-v2
+  "$shim" -v >/dev/null 2>&1 || { echo "${deb##*/}: its containerd-shim-runc-v2 -v does not run on this host"; return 1; }
+  mv "$shim" "$shim2/containerd-shim-runc-v2" && dpkg-deb -f "$deb" Version > "$shim2/VERSION" && rm -rf "$apt"
+}
+if ! "$shim2/containerd-shim-runc-v2" -v >/dev/null 2>&1; then
+  echo "setup: fetching containerd-shim-runc-v2 of containerd 2.x from Debian sid into $shim2" >&2
+  mkdir -p "$shim2"
+  if why=$(fetch_shim2); then
+    rm -f "$shim2/unavailable"
+    echo "setup: containerd-shim-runc-v2 $(cat "$shim2/VERSION") is in $shim2" >&2
+  else
+    printf 'apt-get download containerd from Debian sid failed: %s\n' "${why:-see $shim2/apt/apt-get.log}" > "$shim2/unavailable"
+    echo "setup: $(cat "$shim2/unavailable"); the e2e test of containerd-shim-runc-v2 -info will skip" >&2
+  fi
+fi

@@ -1,20 +1,23 @@
 // End to end: a private containerd (Debian's 1.6) drives the runtime under test through its
-// io.containerd.runc.v2 shim, the way a real node would. RUNTIME=runts (default) or runc.
+// io.containerd.runc.v2 shim, the way a real node would; containerd 2.x's shim (from Debian sid,
+// fetched by scripts/setup-host.sh) shows -info. RUNTIME=runts (default) or runc.
 // See test/e2e/README.md for what is checked and the pitfalls met on the way.
 import t, { type Test } from 'tap';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Containerd, PACKAGES, RUNC_ROOT, containerdVersion, ensureContainerd, reapStaleRuns,
+  Containerd, PACKAGES, RUNC_ROOT, SHIM2_DIR, containerd2Shim, ensureContainerd, reapStaleRuns,
 } from './lib/containerd.js';
 import {
   alive, controllerDir, describe, nsLink, readTrim, run, shq, waitFor, type Result,
 } from '../lib/host.js';
 import { ociArch, writeImage } from './lib/oci-image.js';
 import { normalize, readCalls, resolveRuntime, runtimeProblem, specFiles, type RuntimeCall } from './lib/runtime.js';
-import { runcOptionsAny } from './lib/shim-options.js';
+import { optionsBinaryName, parseRuntimeInfo, runcOptionsAny, type AnyMessage, type RuntimeInfo } from './lib/shim-options.js';
 
 const IMAGE = 'docker.io/runts-e2e/busybox:latest';
+/** The parts of a runtime's features document that the tests read. */
+type Features = { ociVersionMin?: string; mountOptions?: string[]; annotations?: Record<string, string> };
 const MiB = 1024 * 1024;
 /** What runc and runts log when the process's binary is missing; containerd passes it on. */
 const ENOENT_MSG = /OCI runtime (create|exec) failed: .*stat \/no\/such\/binary: no such file or directory/;
@@ -47,7 +50,6 @@ function main(): void {
   // containerd starts without calling the runtime: a failure here is the host's, not the runtime's.
   try { cd.start(); } catch (e) { t.plan(0, `containerd does not start on this host: ${(e as Error).message}\n${cd.logTail()}`); return; }
 
-  const [major] = containerdVersion(install.version ?? '');
   const ctr = (args: string[], o: { input?: string; seconds?: number } = {}): Result => cd.ctr(args, o);
   const runC = (id: string, flags: string[], cmd: string[], o: { input?: string; seconds?: number } = {}): Result =>
     ctr(cd.runArgs(id, flags, IMAGE, cmd), o);
@@ -295,23 +297,67 @@ function main(): void {
   t.test('the features containerd reads from the runtime', async (t) => {
     const r = run([rt.path, 'features'], { seconds: 30 });
     t.equal(r.status, 0, describe(r));
-    let f: { ociVersionMin?: string; mountOptions?: string[] } = {};
+    let f: Features = {};
     try { f = JSON.parse(r.stdout); } catch { t.fail(`features is not JSON: ${describe(r)}`); }
     t.match(f.ociVersionMin, /^1\.\d+\.\d+$/, 'ociVersionMin');
     t.ok(f.mountOptions?.includes('rro'), '"rro" in mountOptions (containerd requires it)');
   });
 
-  const probe = run(['containerd-shim-runc-v2', '-info'], { seconds: 20 });
-  const noInfo = /flag provided but not defined: -info/.test(probe.stderr)
-    && `containerd-shim-runc-v2 of containerd ${major}.x has no -info flag (containerd 2.0 added it)`;
-  t.test('containerd-shim-runc-v2 -info with BinaryName prints the runtime features', { skip: noInfo }, async (t) => {
-    // The runtime options come on stdin; the shim runs `<BinaryName> features` (the wrapper logs it).
+  // containerd 2.x's shim (Debian 12's 1.6 has no -info), fetched from Debian sid by setup.
+  const shim2 = containerd2Shim();
+  t.test('containerd-shim-runc-v2 -info with BinaryName prints the runtime features', { skip: 'skip' in shim2 && shim2.skip }, async (t) => {
+    if ('skip' in shim2) return;
+    t.comment(`containerd-shim-runc-v2 ${shim2.version} (Debian sid's containerd) from ${SHIM2_DIR}`);
+    /** Runs `-info` with `options` on stdin; its stdout is binary protobuf, so it goes to a file. */
+    const info = (name: string, options: Buffer): { r: Result; info?: RuntimeInfo; error?: string } => {
+      const out = join(cd.dir, `${name}.pb`);
+      const r = run(['sh', '-c', `${shq(shim2.path)} -info > ${shq(out)}`], { seconds: 20, input: options });
+      if (r.status !== 0) return { r };
+      try { return { r, info: parseRuntimeInfo(readFileSync(out)) }; } catch (e) { return { r, error: `${out}: ${(e as Error).message}` }; }
+    };
+    const features = (any: AnyMessage | undefined): Features | undefined => {
+      if (!any) return undefined;
+      try { return JSON.parse(any.value.toString()); } catch { return undefined; }
+    };
+
+    // The runtime options name the wrapper around the runtime under test, which logs the call.
     const before = readCalls(cd.argvLog).length;
-    const r = run(['containerd-shim-runc-v2', '-info'], { seconds: 20, input: runcOptionsAny(cd.wrapper) });
-    t.equal(r.status, 0, describe(r));
-    t.match(r.stdout, /"ociVersionMin"/, 'the features JSON is in the RuntimeInfo');
+    const withOpts = info('info', runcOptionsAny(cd.wrapper));
+    if (!t.equal(withOpts.r.status, 0, describe(withOpts.r)) || !t.ok(withOpts.info, withOpts.error ?? 'RuntimeInfo decodes')) return;
+    const ri = withOpts.info!;
+    t.equal(ri.name, 'io.containerd.runc.v2', 'RuntimeInfo.name');
+    t.match(ri.version, /^2\./, 'RuntimeInfo.version is the 2.x shim\'s');
+    t.equal(ri.options?.typeUrl, 'containerd.runc.v1.Options', 'the options come back in RuntimeInfo.options');
+    t.equal(ri.options && optionsBinaryName(ri.options.value), cd.wrapper, 'with BinaryName = the wrapper');
     const calls = readCalls(cd.argvLog).slice(before);
-    t.ok(calls.some((c) => c.command === 'features'), 'the shim ran `features` of BinaryName');
+    t.same(calls.map((c) => `${c.status}: ${c.argv.join(' ')}`), ['0: features'], 'the shim ran `<BinaryName> features`, once');
+    t.match(ri.features?.typeUrl, /\/opencontainers\/runtime-spec\/1\/features\/Features$/, 'RuntimeInfo.features is the runtime-spec Features');
+    const got = features(ri.features);
+    if (!t.ok(got, `the features are JSON: ${ri.features?.value.toString().slice(0, 200)}`)) return;
+
+    // They are the runtime's own: what `<runtime> features` prints (less what containerd's
+    // Features struct does not know), with the runtime's name and version in its annotations.
+    const direct = run([rt.path, 'features'], { seconds: 30 });
+    let own: Features = {};
+    try { own = JSON.parse(direct.stdout); } catch { t.fail(`features is not JSON: ${describe(direct)}`); }
+    const dropped: string[] = [];
+    t.strictSame(got, restrictTo(own, got, '', dropped), 'the same as `<runtime> features`, but for fields the shim does not know');
+    t.comment(`fields of \`${rt.name} features\` that the shim dropped: ${dropped.join(', ') || 'none'}`);
+    t.match(got!.ociVersionMin, /^1\.\d+\.\d+$/, 'ociVersionMin');
+    const version = /version (\S+)/.exec(run([rt.path, '--version']).stdout)?.[1];
+    const key = rt.isRunc ? 'org.opencontainers.runc.version' : rt.name === 'runts' ? 'io.github.runts.version' : undefined;
+    t.ok(version, `${rt.name} --version names a version`);
+    t.equal(got!.annotations?.[key ?? ''], version, `annotation ${key} is ${rt.name}'s version`,
+      { skip: !key && `no annotation known for the version of ${rt.name}` });
+    // runc lists "rro" too (1.1 on): the annotation above is what only the runtime's own output has.
+    t.ok(got!.mountOptions?.includes('rro'), '"rro" in mountOptions');
+
+    // Control: with no options the shim asks "runc" from PATH, not the runtime under test.
+    const none = info('info-none', Buffer.alloc(0));
+    if (!t.equal(none.r.status, 0, `without options: ${describe(none.r)}`) || !t.ok(none.info, none.error ?? 'RuntimeInfo decodes')) return;
+    t.equal(none.info!.options, undefined, 'no options, none in RuntimeInfo');
+    t.equal(readCalls(cd.argvLog).length, before + 1, 'the wrapper was not called');
+    t.notOk(features(none.info!.features)?.annotations?.['io.github.runts.version'], 'the features of runc from PATH have no runts annotation');
   });
 
   t.test('what the shim asked of the runtime', async (t) => {
@@ -370,4 +416,19 @@ function main(): void {
     t.notOk(existsSync(join(RUNC_ROOT, cd.ns)), `${RUNC_ROOT}/${cd.ns} is gone`);
     t.notOk(existsSync(cd.dir), 'the temp dir is gone');
   });
+}
+
+/**
+ * `value` with, in its objects, only the keys that `shape` has there (arrays and scalars are
+ * kept whole); the keys left out are added to `dropped` as paths.
+ */
+function restrictTo(value: unknown, shape: unknown, path: string, dropped: string[]): unknown {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value) || !isObject(shape)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k in shape) out[k] = restrictTo(v, shape[k], `${path}.${k}`, dropped);
+    else dropped.push(`${path}.${k}`);
+  }
+  return out;
 }

@@ -46,10 +46,21 @@ export function ensureContainerd(): Install {
   return { installed, version: v.stdout.trim() };
 }
 
-/** The containerd version as [major, minor]. */
-export function containerdVersion(text: string): [number, number] {
-  const m = /\b(\d+)\.(\d+)\.\d+/.exec(text);
-  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+/**
+ * containerd 2.x's runc shim, for `-info` (containerd 2.0 added it; Debian 12 has 1.6): not
+ * installed, but fetched from Debian sid by scripts/setup-host.sh (apt-get download with a
+ * private configuration, then dpkg-deb -x) into this directory, with VERSION, or with the
+ * reason in `unavailable` when it could not be.
+ */
+export const SHIM2_DIR = '/var/cache/runts-test/containerd-2';
+
+/** The cached 2.x shim and its package version, or the reason it is not there. */
+export function containerd2Shim(): { path: string; version: string } | { skip: string } {
+  const path = join(SHIM2_DIR, 'containerd-shim-runc-v2');
+  const read = (f: string): string => { try { return readFileSync(join(SHIM2_DIR, f), 'utf8').trim(); } catch { return ''; } };
+  if (existsSync(path)) return { path, version: read('VERSION') || 'unknown' };
+  const why = read('unavailable') || 'was `make setup` (scripts/setup-host.sh) run?';
+  return { skip: `containerd 2.x's containerd-shim-runc-v2 is not in ${SHIM2_DIR}: ${why}` };
 }
 
 const tomlStr = (s: string): string => JSON.stringify(s); // TOML basic strings accept JSON's escapes for these paths
