@@ -1,7 +1,7 @@
 // Argument parsing with the semantics of runc's command line (Go flags): a long option may be
-// written -name or --name, options stop at the first positional argument, and an unknown
-// option is an error. yargs-parser does the value parsing.
-import parser from 'yargs-parser';
+// written -name or --name, its value =joined or the next argument, options stop at the first
+// positional argument (or after "--"), an array option collects every use, and an unknown option
+// is an error, each in Go's words. (yargs-parser did this until it was a tenth of a `runts start`.)
 
 export type OptType = 'string' | 'boolean' | 'number' | 'array';
 export interface OptDef { type: OptType; alias?: string; default?: unknown; describe?: string }
@@ -14,44 +14,47 @@ function lookup(spec: OptSpec, name: string): [string, OptDef] | undefined {
   return Object.entries(spec).find(([, d]) => d.alias === name);
 }
 
-/** Rewrites -long to --long and checks every option up to the first positional. */
-function normalize(argv: string[], spec: OptSpec): string[] {
-  const out = [...argv];
-  for (let i = 0; i < out.length; i++) {
-    const a = out[i];
-    if (a === '--' || !a.startsWith('-') || a === '-') break;
-    const body = a.replace(/^--?/, '');
-    const name = body.split('=')[0];
-    const found = lookup(spec, name);
-    if (!found) throw new UsageError(`flag provided but not defined: -${name}`);
-    out[i] = (name.length === 1 ? '-' : '--') + body;
-    // A separate value is joined to its option, so that "-" or "-1" is taken as the value (as Go's flag).
-    if (found[1].type !== 'boolean' && !body.includes('=') && i + 1 < out.length) out.splice(i, 2, `${out[i]}=${out[i + 1]}`);
+const GO_BOOL: Record<string, boolean> = {
+  1: true, t: true, T: true, TRUE: true, true: true, True: true,
+  0: false, f: false, F: false, FALSE: false, false: false, False: false,
+};
+
+/** The value of one use of an option, converted as Go's flag package does. */
+function convert(def: OptDef, name: string, value: string | undefined): unknown {
+  if (def.type === 'boolean') {
+    if (value === undefined) return true;
+    if (!(value in GO_BOOL)) throw new UsageError(`invalid boolean value "${value}" for -${name}: parse error`);
+    return GO_BOOL[value];
   }
-  return out;
+  if (value === undefined) throw new UsageError(`flag needs an argument: -${name}`);
+  if (def.type === 'number' && !/^[+-]?\d+$/.test(value)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
+  return def.type === 'number' ? Number(value) : value;
 }
 
 export interface Parsed { opts: Record<string, unknown>; args: string[] }
 
 export function parseArgs(argv: string[], spec: OptSpec): Parsed {
-  const norm = normalize(argv, spec);
-  const by = (t: OptType) => Object.keys(spec).filter((k) => spec[k].type === t);
-  const r = parser(norm, {
-    string: by('string'), boolean: by('boolean'), number: by('number'), array: by('array'),
-    alias: Object.fromEntries(Object.entries(spec).filter(([, d]) => d.alias).map(([k, d]) => [k, d.alias!])),
-    default: Object.fromEntries(Object.entries(spec).filter(([, d]) => d.default !== undefined).map(([k, d]) => [k, d.default])),
-    configuration: {
-      'halt-at-non-option': true, 'camel-case-expansion': false, 'short-option-groups': false,
-      'dot-notation': false, 'parse-numbers': false, 'parse-positional-numbers': false,
-      'boolean-negation': false, 'populate--': false, 'greedy-arrays': false,
-    },
-  });
-  const args = r._.map(String);
-  if (args[0] === '--') args.shift();
-  for (const [k, d] of Object.entries(spec)) {
-    if (d.type === 'number' && r[k] !== undefined && Number.isNaN(r[k])) throw new UsageError(`invalid value for flag -${k}`);
+  const opts: Record<string, unknown> = {};
+  for (const [k, d] of Object.entries(spec)) if (d.default !== undefined) opts[k] = d.default;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') { i++; break; }
+    if (!a.startsWith('-') || a === '-') break;
+    const body = a.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq < 0 ? body : body.slice(0, eq);
+    const found = lookup(spec, name);
+    if (!found) throw new UsageError(`flag provided but not defined: -${name}`);
+    const [key, def] = found;
+    let value = eq < 0 ? undefined : body.slice(eq + 1);
+    // A separate value is the next argument, whatever it looks like ("-" or "-1"), as in Go.
+    if (def.type !== 'boolean' && value === undefined && i + 1 < argv.length) value = argv[++i];
+    const v = convert(def, name, value);
+    opts[key] = def.type === 'array' ? [...(opts[key] as string[] | undefined ?? []), v] : v;
+    if (def.alias) opts[def.alias] = opts[key];
   }
-  return { opts: r, args };
+  return { opts, args: argv.slice(i) };
 }
 
 /** runc's "requires exactly/at least N argument(s)" check. */

@@ -39,3 +39,14 @@ t.test('signals by name, with or without SIG, and number', async (t) => {
   t.throws(() => parseSignal('NOPE'), /unknown signal "NOPE"/);
   t.throws(() => parseSignal('0'), /unknown signal/);
 });
+
+t.test('values as Go converts them; array options collect every use', async (t) => {
+  t.same(parseArgs(['-e', 'A=1', '--env=B=2', '-e', '-x', 'id'], spec).opts.env, ['A=1', 'B=2', '-x']);
+  t.equal(parseArgs(['-no-subreaper=false', 'id'], spec).opts['no-subreaper'], false);
+  t.equal(parseArgs(['id'], spec).opts['preserve-fds'], 0, 'the default');
+  t.equal(parseArgs(['-b', '/z'], spec).opts.b, '/z', 'the alias too');
+  t.same(parseArgs(['--', '-b', 'id'], spec).args, ['-b', 'id'], '"--" ends the options');
+  t.throws(() => parseArgs(['--preserve-fds', 'x', 'id'], spec), /^invalid value "x" for flag -preserve-fds: parse error$/);
+  t.throws(() => parseArgs(['-no-subreaper=maybe', 'id'], spec), /^invalid boolean value "maybe" for -no-subreaper: parse error$/);
+  t.throws(() => parseArgs(['--bundle'], spec), /^flag needs an argument: -bundle$/);
+});
