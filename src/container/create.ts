@@ -53,8 +53,11 @@ export function create(o: CreateOpts): Created {
       consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
       seccomp,
       paths: stagePaths(),
-      onStagePid: (p) => { cg.apply(p); if (spec.linux?.resources) cg.set(spec.linux.resources); },
-      onInitPid: (p) => { pid = p; },
+      onInitPid: (p) => {
+        pid = p;
+        cg.apply(p);
+        if (spec.linux?.resources) cg.set(spec.linux.resources);
+      },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
     });
     const saved: Saved = {

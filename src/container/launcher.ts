@@ -20,9 +20,8 @@ export interface LaunchOpts {
   /** the compiled linux.seccomp */
   seccomp?: CompiledSeccomp;
   execSockFd: number; preserveFds: number; paths: StagePaths;
-  /** Called with nsexec's pid before namespaces other than user are made: maps, cgroup. */
-  onStagePid(pid: number): void;
-  /** Called as soon as the init's pid is known (so a failure can kill it). */
+  /** Called as soon as the init's pid is known (so a failure can kill it), while the init's Node
+   * starts: moves it into its cgroup. The init makes a new cgroup namespace only afterwards. */
   onInitPid(pid: number): void;
   /** Called once the init has made the rootfs's mounts and device nodes, before the prestart hooks. */
   beforeHooks?(): void;
@@ -55,7 +54,8 @@ export function spawnStage(paths: StagePaths, preserveFds: number, extra: number
   return { fd: mine, syncFd };
 }
 
-/** NS_PLAN, STAGE_PID (onStagePid: maps, cgroup), STAGE_GO, INIT_PID: returns the pid. */
+/** NS_PLAN, STAGE_PID (onStagePid: create writes the id maps, exec joins the cgroup), STAGE_GO,
+ * INIT_PID: returns the pid. */
 export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: number) => void): number {
   writeMessage(fd, MSG.NS_PLAN, plan);
   const stagePid = getU32(expectMessage(fd, MSG.STAGE_PID, 'runts-nsexec'), ATTR.PID)!;
@@ -81,7 +81,6 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   const news = newNamespaces(o.spec);
   const pid = namespaceStage(fd, nsPlan(o.spec, o.paths, syncFd), (stagePid) => {
     if (news.has('user')) writeIdMaps(stagePid, o.spec);
-    o.onStagePid(stagePid);
   });
   o.onInitPid(pid);
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
@@ -89,7 +88,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   // A mount namespace joined by path gets the whole rootfs setup too, as in runc.
   const plan: InitPlan = {
     rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
-    newUtsNs: news.has('uts'), inUserNs: has('user'),
+    newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);

@@ -38,9 +38,12 @@ export function nsPathAttr(type: Namespace['type'], path: string): Attr {
 
 export interface StagePaths { node: string; init: string; nsexec: string; finalize: string; idmap: string }
 
+/** NS_PLAN for create. A new cgroup namespace is left out: the init makes it (newCgroupNs in
+ * INIT_PLAN) once the parent has moved it into its cgroup, so that the parent's cgroup.procs
+ * writes (an RCU grace period on cgroup v1, ~10-20 ms) overlap the init's Node start. */
 export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
   const nss = spec.linux?.namespaces ?? [];
-  const flags = nss.filter((n) => !n.path).reduce((f, n) => f | CLONE_FLAG[n.type], 0);
+  const flags = nss.filter((n) => !n.path && n.type !== 'cgroup').reduce((f, n) => f | CLONE_FLAG[n.type], 0);
   const attrs: Attr[] = [attr.u32(ATTR.CLONE_FLAGS, flags)];
   for (const n of nss.filter((x) => x.path)) attrs.push(nsPathAttr(n.type, n.path!));
   const offsets = Object.entries(spec.linux?.timeOffsets ?? {})
@@ -130,7 +133,7 @@ export function execNsPlan(spec: Spec, initPid: number, paths: StagePaths): Attr
 /** INIT_PLAN: what the Node init needs for the rootfs and the createContainer hooks. */
 export interface InitPlan {
   rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
-  newMountNs: boolean; newUtsNs: boolean; inUserNs: boolean; stateJson: string;
+  newMountNs: boolean; newUtsNs: boolean; newCgroupNs: boolean; inUserNs: boolean; stateJson: string;
   /** fds runts-finalize inherits: stdio, preserved fds, the sync socket and the extra sockets */
   passFds: number[];
 }

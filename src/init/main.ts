@@ -10,7 +10,7 @@ import { setCloexec } from '../linux/fd.js';
 import { recvWithFd } from '../linux/fd-transfer.js';
 import { closeFd } from '../linux/fs.js';
 import { resolveAll } from '../linux/libc.js';
-import { joinMountNamespace } from '../linux/namespace.js';
+import { joinMountNamespace, newCgroupNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
@@ -31,6 +31,8 @@ function idmappedSource(syncFd: number, index: number): number {
 
 function main(syncFd: number, finalizeFd: number): never {
   const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
+  // the parent sends INIT_PLAN once this process is in its cgroups: the namespace's root
+  if (plan.newCgroupNs) newCgroupNamespace();
   prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');

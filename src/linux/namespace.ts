@@ -1,7 +1,8 @@
-// Namespace calls of the Node init: joining a mount namespace from its main thread only.
+// Namespace calls of the Node init, from its main thread only: joining a mount namespace, and
+// making a new cgroup namespace.
 import { check, libc } from './libc.js';
 
-const CLONE_FS = 0x200, CLONE_NEWNS = 0x20000;
+const CLONE_FS = 0x200, CLONE_NEWNS = 0x20000, CLONE_NEWCGROUP = 0x02000000;
 
 const c = {
   unshare: libc.func('int unshare(int)'),
@@ -18,4 +19,13 @@ export function joinMountNamespace(fd: number): void {
   check(c.unshare(CLONE_FS), 'unshare(CLONE_FS)');
   check(c.setns(fd, CLONE_NEWNS), 'setns', 'the mount namespace');
   c.close(fd);
+}
+
+/**
+ * A new cgroup namespace rooted at the cgroups the caller is in now. Only the calling thread
+ * moves (namespaces are per thread); it is the one that mounts the cgroup file systems and
+ * later fexecve()s, which takes the namespace along.
+ */
+export function newCgroupNamespace(): void {
+  check(c.unshare(CLONE_NEWCGROUP), 'unshare(CLONE_NEWCGROUP)');
 }

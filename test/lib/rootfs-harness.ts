@@ -62,7 +62,7 @@ export interface RunOpts {
 /** Runs prepareRootfs + finishRootfs + the checks in fresh namespaces. */
 export function runDriver(b: Bundle, spec: Spec, o: RunOpts = {}): DriverResult {
   const plan: RootfsPlan = {
-    rootfs: b.rootfs, bundle: b.bundle, spec, noPivot: false, newMountNs: true, newUtsNs: true, inUserNs: false,
+    rootfs: b.rootfs, bundle: b.bundle, spec, noPivot: false, newMountNs: true, newUtsNs: true, newCgroupNs: false, inUserNs: false,
     ...o.plan,
   };
   const jobPath = join(b.dir, 'job.json');

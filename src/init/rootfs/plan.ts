@@ -10,6 +10,7 @@ export interface RootfsPlan {
   noPivot: boolean;          // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
   newMountNs: boolean;
   newUtsNs: boolean;
+  newCgroupNs: boolean;      // made by the init once the parent has moved it into its cgroup
   inUserNs: boolean;         // mknod is not possible: devices are bind-mounted from the host
 }
 
