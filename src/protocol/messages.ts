@@ -9,10 +9,11 @@
 //
 //   P                         N                          I                          F
 //   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
-//   |<------------ STAGE_PID -|  (P writes uid/gid maps, joins the cgroup)
-//   |-- STAGE_GO ------------>|  unshare the rest, timens offsets, clone(CLONE_PARENT)
+//   |<------------ STAGE_PID -|  (P writes uid/gid maps)
+//   |-- STAGE_GO ------------>|  unshare the rest but cgroup, timens offsets, clone(CLONE_PARENT)
 //   |<------------- INIT_PID -|  exits 0               execve(node, init.js)
-//   |-- INIT_PLAN (json) ----------------------------->|  mounts, devices
+//   |  P moves I into its cgroups and sets the limits while I's Node starts
+//   |-- INIT_PLAN (json) ----------------------------->|  unshare cgroup ns; mounts, devices
 //   |<----------------------------------- HOOKS_RUN --|  (P runs prestart, createRuntime)
 //   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root
 //   |<-------------------------------- ROOTFS_READY --|  fexecve(finalize memfd)
@@ -41,7 +42,8 @@
 //   |-- MOUNT_FD ------------------------------->|  the fd by SCM_RIGHTS: move_mount onto the
 //                                                   destination, then the mount's flags
 // A failure in M is P's error (the mount named); P then kills I.
-// exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE; N's child
+// exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE (P moves N into
+// the container's cgroups at STAGE_PID, before N forks); N's child
 // fexecve()s runts-finalize, which gets FINALIZE_PLAN without EXEC_SOCK_FD, prepares the
 // process and execs it: P reads EOF (the sync socket is then close-on-exec) or ERROR.
 // Any stage may send ERROR (one attribute: the message) instead of its next message and exit 1.

@@ -116,6 +116,32 @@ t.test('a user namespace with several uid and gid mappings', { skip: skipUnlessR
   t.match(info(r.stdout), { uid: 1005, gid: 150 }, 'the ids inside');
 });
 
+t.test('a new cgroup namespace is rooted at the container\'s cgroups, also with a user namespace', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const lines = (text: string) => text.trim().split('\n').filter((l) => /^\d+:/.test(l));
+  for (const withUser of [false, true]) {
+    const what = withUser ? 'with a user namespace: ' : '';
+    const edit = (id: string) => (s: Spec) => {
+      s.linux!.namespaces!.push({ type: 'cgroup' });
+      s.linux!.cgroupsPath = `/${id}`;
+      if (withUser) userNs(h, s);
+    };
+    let id = h.id();
+    const r = h.run(h.bundle(['cat', '/proc/self/cgroup'], edit(id)), id);
+    t.equal(r.status, 0, r.stderr);
+    const inside = lines(r.stdout);
+    t.ok(inside.length > 0, `${what}/proc/self/cgroup read`);
+    t.same(inside.filter((l) => !l.endsWith(':/')), [], `${what}every hierarchy's path is / inside`);
+    id = h.id();
+    const d = h.rt(['run', '-d', '--bundle', h.bundle(['hold'], edit(id)).dir, id]);
+    t.equal(d.status, 0, d.stderr);
+    const pid = h.state(id)?.pid;
+    if (!pid) continue;
+    const host = lines(readFileSync(`/proc/${pid}/cgroup`, 'utf8'));
+    t.same(host.filter((l) => !l.endsWith(`:/${id}`)), [], `${what}seen from the host, the init is in the container's cgroups`);
+  }
+});
+
 t.test('time namespace offsets', { skip: skipUnlessRoot || noTime }, async (t) => {
   const h = new Harness(t);
   const offsets = { monotonic: { secs: 864000, nanosecs: 5000 }, boottime: { secs: 1728000 } };
