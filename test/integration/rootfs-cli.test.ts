@@ -2,7 +2,7 @@
 // devices and /dev symlinks, linux.devices, and config mounts in order with their destinations
 // created inside the rootfs. (rootfs-*.test.ts test the Node init's rootfs code directly.)
 import t, { type Test } from 'tap';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount, Spec } from '../../src/spec/types.js';
 import { Harness, IS_RUNC, seq, skipUnlessRoot, type Bundle, type Result } from '../lib/runtime.js';
@@ -48,6 +48,22 @@ t.test('rootfsPropagation on the container\'s /', { skip: skipUnlessRoot }, asyn
     t.match(rootOf('shared').join(' '), /^shared:\d+$/, 'shared: a peer group of its own');
     t.same(rootOf('unbindable'), ['unbindable'], 'unbindable');
   });
+});
+
+const PIDS_V1 = '/sys/fs/cgroup/pids';
+const noPidsV1 = !existsSync(join(PIDS_V1, 'cgroup.procs')) && 'the host has no v1 pids hierarchy at /sys/fs/cgroup/pids';
+
+t.test('a v1 hierarchy mounted again elsewhere on the host: the container binds its own cgroup', { skip: skipUnlessRoot || noPidsV1 }, async (t) => {
+  // A shared rootfsPropagation shows another container's /sys/fs/cgroup mounts on the host like this.
+  const h = new Harness(t);
+  const sub = join(PIDS_V1, `runts-test-again-${process.pid}`), again = join(h.dir, 'pids-again');
+  mkdirSync(sub); mkdirSync(again);
+  t.teardown(() => { hostRun(['umount', again]); rmdirSync(sub); });
+  t.equal(hostRun(['mount', '--bind', sub, again]).status, 0, 'a second mount of the pids hierarchy, rooted elsewhere');
+  const b = h.bundle(['cat', '/sys/fs/cgroup/pids/cgroup.procs'], (s) => {
+    s.mounts!.push({ destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'ro'] });
+  });
+  t.same(lines(t, h, b), ['1'], "the container's pids cgroup holds only its PID 1");
 });
 
 t.test('--no-pivot: the container still sees only its rootfs', { skip: skipUnlessRoot }, async (t) => {

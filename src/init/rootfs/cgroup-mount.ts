@@ -37,17 +37,22 @@ function unescape(s: string): string {
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-/** The v1 hierarchies of this mount namespace, with the controllers /proc/self/cgroup knows. */
-function v1Mounts(known: Map<string, string>): V1Mount[] {
+/** The v1 hierarchies of a mount namespace (its mountinfo), with the controllers /proc/self/cgroup
+ * knows: the first mount of each, as runc takes them. A hierarchy can be mounted again elsewhere
+ * (in another container's rootfs, propagated to the host by a shared rootfsPropagation). */
+export function v1Mounts(known: Map<string, string>, mountinfo: string): V1Mount[] {
   const out: V1Mount[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
+  const seen = new Set<string>();
+  for (const line of mountinfo.split('\n')) {
     const sep = line.indexOf(' - ');
     if (sep < 0) continue;
     const [fstype, , superOpts] = line.slice(sep + 3).split(' ');
     if (fstype !== 'cgroup') continue;
     const f = line.slice(0, sep).split(' ');
     const subsystems = superOpts.split(',').filter((o) => known.has(o));
-    if (subsystems.length) out.push({ root: unescape(f[3]), mountpoint: unescape(f[4]), subsystems });
+    if (!subsystems.length || subsystems.every((ss) => seen.has(ss))) continue;
+    for (const ss of subsystems) seen.add(ss);
+    out.push({ root: unescape(f[3]), mountpoint: unescape(f[4]), subsystems });
   }
   return out;
 }
@@ -65,7 +70,7 @@ function ownCgroups(): Map<string, string> {
 
 function mountV1(ctx: Ctx, e: MountEntry): void {
   const own = ownCgroups();
-  const hierarchies = v1Mounts(own);
+  const hierarchies = v1Mounts(own, readFileSync('/proc/self/mountinfo', 'utf8'));
   mountPlain(ctx, {
     ...e, type: 'tmpfs', source: 'tmpfs', isBind: false,
     opts: { ...e.opts, flags: DEFAULT_FLAGS, data: 'mode=755', attrSet: 0, attrClr: 0 },
