@@ -48,12 +48,17 @@ mod.paths = Module._nodeModulePaths(__dirname);
 script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, __dirname);
 `;
 
-/** Compiles the bundle in a Node started with the flags it will run with, and saves the cache. */
+/** Compiles the bundle in a Node started with the flags it will run with, and saves the cache.
+ * Every function is compiled (--no-lazy while compiling; the flag is reset before the cache is
+ * made, so V8 accepts the cache in a normal Node): a command no longer compiles the functions it
+ * calls on first use (-4 ms per create+start+delete, measured A/B). */
 function makeCache(name, nodeFlags) {
   const file = `dist/${name}.bundle.js`;
   execFileSync(process.execPath, [...nodeFlags, '-e', `
-    const fs = require('fs'), vm = require('vm'), Module = require('module');
+    const fs = require('fs'), vm = require('vm'), v8 = require('v8'), Module = require('module');
+    v8.setFlagsFromString('--no-lazy');
     const s = new vm.Script(Module.wrap(fs.readFileSync(${JSON.stringify(file)}, 'utf8')), { filename: require('path').resolve(${JSON.stringify(file)}) });
+    v8.setFlagsFromString('--lazy');
     fs.writeFileSync(${JSON.stringify(file.replace(/js$/, 'cache'))}, s.createCachedData());`], { stdio: 'inherit' });
 }
 
