@@ -49,6 +49,9 @@ function main(syncFd: number, finalizeFd: number): never {
 }
 
 const syncFd = Number(process.argv[2]);
+// The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
+// exceptions on its normal path, and capturing their stacks is time the create waits for.
+Error.stackTraceLimit = 0;
 try {
   resolveAll();
   setNonDumpable();
