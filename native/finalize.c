@@ -3,9 +3,12 @@
  * closes every fd it was not told to keep, enters cwd and finds the executable (reporting
  * READY or ERROR to `runts create`), then waits on the exec socket for `runts start`: runs the
  * startContainer hooks, sets groups/uid/gid, capabilities, no_new_privs and seccomp, and execs
- * the process. The start connection is close-on-exec, so a successful exec reads as EOF there. */
+ * the process. LSM labels (lsm.h) are set where runc sets them: for create before READY, so a
+ * profile the kernel refuses fails create; for exec the SELinux label before seccomp and the user
+ * change, the AppArmor profile after it. The start connection is close-on-exec, so a successful exec reads as EOF there. */
 #include "common.h"
 #include "console.h"
+#include "lsm.h"
 #include "seccomp.h"
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -27,7 +30,7 @@ struct hook { char *path; char **argv, **envp; size_t argc, envc; uint32_t timeo
 struct plan {
 	char **argv, **envp;
 	size_t argc, envc;
-	char *cwd, *state_json, *keyring;
+	char *cwd, *state_json, *keyring, *apparmor, *label;
 	uint32_t uid, gid, umask, has_umask, nnp, no_process;
 	gid_t gids[256];
 	size_t ngids;
@@ -38,7 +41,7 @@ struct plan {
 	struct seccomp_plan seccomp;
 	struct hook hooks[32];
 	size_t nhooks;
-	int exec_sock, console_sock, mount_console;
+	int exec_sock, console_sock, mount_console, labels_set;
 	uint32_t console_rows, console_cols;
 	int keep[MAX_KEEP];
 	size_t nkeep;
@@ -77,6 +80,8 @@ static void add_attr(struct plan *p, const struct attr *a)
 	case ATTR_SECCOMP_FLAGS: p->seccomp.flags = attr_u32(a); break;
 	case ATTR_STATE_JSON: p->state_json = attr_str(a); break;
 	case ATTR_SESSION_KEYRING: p->keyring = attr_str(a); break;
+	case ATTR_APPARMOR_PROFILE: p->apparmor = attr_str(a); break;
+	case ATTR_PROCESS_LABEL: p->label = attr_str(a); break;
 	case ATTR_EXEC_SOCK_FD: p->exec_sock = (int)attr_u32(a); break;
 	case ATTR_CONSOLE_SOCK_FD: p->console_sock = (int)attr_u32(a); break;
 	case ATTR_MOUNT_CONSOLE: p->mount_console = (int)attr_u32(a); break;
@@ -168,11 +173,17 @@ static void set_rlimits(const struct plan *p)
 }
 
 /* A new session keyring, so the container does not share the caller's (runc does the same;
- * kernels without keyrings answer ENOSYS, and that is fine). */
+ * kernels without keyrings answer ENOSYS, and that is fine), made with the process's label. */
 static void join_keyring(const struct plan *p)
 {
-	if (p->keyring && syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->keyring) < 0 && errno != ENOSYS)
+	if (!p->keyring)
+		return;
+	if (p->label)
+		set_key_label(p->label);
+	if (syscall(SYS_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, p->keyring) < 0 && errno != ENOSYS)
 		bail("join session keyring %s: %s", p->keyring, errtext(errno));
+	if (p->label)
+		set_key_label("");
 }
 
 static void enter_cwd(const struct plan *p)
@@ -424,10 +435,14 @@ static void exec_process(const struct plan *p, const char *path)
 	default_signals(); /* before seccomp: a profile may refuse rt_sigaction */
 	if (p->has_umask)
 		umask((mode_t)p->umask);
+	if (!p->labels_set)
+		set_exec_label(p->label, "");
 	/* seccomp needs no_new_privs or CAP_SYS_ADMIN: without NNP, load it before the user change. */
 	if (p->seccomp.filter && !p->nnp)
 		apply_seccomp(p);
 	set_user(p);
+	if (!p->labels_set)
+		apply_apparmor(p->apparmor, "");
 	if (p->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		bail("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
 	if (p->seccomp.filter && p->nnp)
@@ -463,6 +478,9 @@ int main(int argc, char **argv)
 		fcntl(sync_fd, F_SETFD, FD_CLOEXEC);
 		exec_process(&p, path);
 	}
+	apply_apparmor(p.apparmor, "unable to apply apparmor profile: ");
+	set_exec_label(p.label, "can't set process label: ");
+	p.labels_set = 1;
 	send_msg(MSG_READY, NULL, 0);
 	close(sync_fd);
 	sync_fd = -1;

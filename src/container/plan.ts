@@ -117,6 +117,8 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
     if (o.console.mount) attrs.push(attr.u32(ATTR.MOUNT_CONSOLE, 1));
   }
   if (o.seccomp) attrs.push(attr.bytes(ATTR.SECCOMP_BPF, o.seccomp.bpf), attr.u32(ATTR.SECCOMP_FLAGS, o.seccomp.flags));
+  if (p.apparmorProfile) attrs.push(attr.str(ATTR.APPARMOR_PROFILE, p.apparmorProfile));
+  if (p.selinuxLabel) attrs.push(attr.str(ATTR.PROCESS_LABEL, p.selinuxLabel));
   return attrs;
 }
 

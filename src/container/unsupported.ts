@@ -1,19 +1,20 @@
 // Settings of config.json that runts cannot apply (yet, or on this host) are refused before
 // anything is made, each with one line naming it, instead of being ignored. Where runc has a
-// text for the same refusal (an LSM the host does not have), it is runc's.
-import { existsSync, readFileSync } from 'node:fs';
+// text for the same refusal, it is runc's. LSM labels are applied where the host has the LSM:
+// an SELinux label without SELinux is refused here (runc's validator does the same, and a
+// mountLabel with it, where runc fails at the first labelled mount); an AppArmor profile is
+// always handed to runts-finalize, whose write the kernel refuses without AppArmor, as in runc.
+import { existsSync } from 'node:fs';
+import { selinuxEnabled } from '../linux/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
+
+const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
 /** Process settings: for create (the config's process) and for exec. */
 export function checkProcessSupported(p: Process | undefined, where = '/process'): void {
   if (!p) return;
-  if (p.selinuxLabel) throw new RuntimeError('selinux label is specified in config, but selinux is disabled or not supported');
-  if (p.apparmorProfile) {
-    throw new RuntimeError(apparmorEnabled()
-      ? `config.json: ${where}/apparmorProfile: AppArmor profiles are not supported by runts yet`
-      : `apparmor failed to apply profile ${p.apparmorProfile}: AppArmor is not enabled on this host`);
-  }
+  if (p.selinuxLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
   const q = p as Process & Record<string, unknown>;
   for (const key of ['scheduler', 'ioPriority', 'execCPUAffinity']) {
     if (q[key] !== undefined) throw new RuntimeError(`config.json: ${where}/${key}: not supported by runts yet`);
@@ -23,7 +24,7 @@ export function checkProcessSupported(p: Process | undefined, where = '/process'
 export function checkSupported(spec: Spec): void {
   checkProcessSupported(spec.process);
   const linux = (spec.linux ?? {}) as Record<string, unknown>;
-  if (linux.mountLabel) throw new RuntimeError('selinux label is specified in config, but selinux is disabled or not supported');
+  if (linux.mountLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
   if (linux.intelRdt !== undefined) {
     throw new RuntimeError(existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
@@ -34,6 +35,3 @@ export function checkSupported(spec: Spec): void {
   }
 }
 
-function apparmorEnabled(): boolean {
-  try { return readFileSync('/sys/module/apparmor/parameters/enabled', 'utf8').trim() === 'Y'; } catch { return false; }
-}

@@ -108,6 +108,8 @@ export const ATTR = {
   CONSOLE_SOCK_FD: 51, // u32: connected --console-socket; a pty is made and its master sent there
   CONSOLE_SIZE: 52,   // 2 x u32: rows, columns
   MOUNT_CONSOLE: 53,  // u32 1: bind the pty onto /dev/console (create, not exec)
+  APPARMOR_PROFILE: 54, // string: AppArmor profile the process execs into (change_onexec)
+  PROCESS_LABEL: 55,  // string: SELinux label of the process (exec label) and of its session keyring
   // ERROR
   MESSAGE: 60,        // string
   // IDMAP_REQUEST

@@ -1,5 +1,6 @@
 // `runts features`: what this build of runts implements (the spec's features.md). Only what works is
-// listed; the seccomp and idmap entries follow the code that implements them.
+// listed; the seccomp and idmap entries follow the code that implements them, apparmor and selinux
+// the host.
 import { MOUNT_OPTION_NAMES } from './mount-options.js';
 import { OCI_VERSION } from './types.js';
 
@@ -25,7 +26,10 @@ export interface SeccompFeatures {
   enabled: boolean; actions: string[]; operators: string[]; archs: string[]; knownFlags: string[]; supportedFlags: string[];
 }
 
-export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
+/** The LSMs this host really has (src/linux/lsm.ts): their labels are applied only there. */
+export interface LsmFeatures { apparmor: boolean; selinux: boolean }
+
+export function features(seccomp?: SeccompFeatures, lsm: LsmFeatures = { apparmor: false, selinux: false }): Record<string, unknown> {
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
@@ -36,8 +40,8 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
       capabilities: [...CAPABILITIES],
       cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
       seccomp: seccomp ?? { enabled: false },
-      apparmor: { enabled: false },
-      selinux: { enabled: false },
+      apparmor: { enabled: lsm.apparmor },
+      selinux: { enabled: lsm.selinux },
       intelRdt: { enabled: false },
       mountExtensions: { idmap: { enabled: true } },
       netDevices: { enabled: false },
