@@ -112,7 +112,7 @@ export function finishRootfs(plan: RootfsPlan): void {
     const root = openRoot('/');
     try {
       readonlyPaths(root, readonly);
-      maskPaths(root, masked);
+      maskPaths(root, masked, spec.linux?.mountLabel || undefined);
     } finally { closeFd(root.fd); }
   }
   process.chdir('/'); // the kernel's cwd is "/" already; this also resets Node's cached cwd

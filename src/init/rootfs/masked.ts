@@ -20,7 +20,8 @@ function openDevNull(root: Root): number {
   return fd;
 }
 
-export function maskPaths(root: Root, paths: readonly string[]): void {
+/** mountLabel: linux.mountLabel, given to the directories' tmpfs (as runc does). */
+export function maskPaths(root: Root, paths: readonly string[], mountLabel?: string): void {
   if (!paths.length) return;
   let devNull: number;
   try { devNull = openDevNull(root); } catch (err) { throw new Error(`can't mask paths: ${(err as Error).message}`); }
@@ -38,7 +39,8 @@ export function maskPaths(root: Root, paths: readonly string[]): void {
         if (isDir(fstatx(fd, what))) {
           if (dirMask < 0) {
             // The first directory gets a new tmpfs; the others get bind copies of that mount.
-            dirMask = fsMount('tmpfs', { nr_blocks: '1', nr_inodes: '1' }, MOUNT_ATTR.RDONLY, what);
+            const label: Record<string, string> = mountLabel ? { context: mountLabel } : {};
+            dirMask = fsMount('tmpfs', { nr_blocks: '1', nr_inodes: '1', ...label }, MOUNT_ATTR.RDONLY, what);
             moveMount(dirMask, fd, what);
           } else {
             attachClone(dirMask, fd, false, what);

@@ -11,6 +11,7 @@ import { O } from '../../linux/openat2.js';
 import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
+import { labelledData, labelMqueue } from './label.js';
 import { checkProcMount } from './proc-checks.js';
 import {
   displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
@@ -201,7 +202,7 @@ export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
 
 /**
  * Every other filesystem. tmpfs and /dev are mounted writable first (devices and modes are set
- * up inside them) and made read-only by finishRootfs when asked.
+ * up inside them) and made read-only by finishRootfs when asked. linux.mountLabel: label.ts.
  */
 export function mountPlain(ctx: Ctx, e: MountEntry, d?: { dest: Dest; data: string }): void {
   const { dest, data } = d ?? createDest(ctx, e);
@@ -209,7 +210,8 @@ export function mountPlain(ctx: Ctx, e: MountEntry, d?: { dest: Dest; data: stri
   if (e.type === 'tmpfs' || e.dest === '/dev') flags &= ~MS.RDONLY;
   let top = -1;
   try {
-    top = mountOnto(ctx, e, dest, e.source, e.type, flags, data);
+    top = mountOnto(ctx, e, dest, e.source, e.type, flags, labelledData(ctx, e.type, data));
+    labelMqueue(ctx, e.type, top, e.dest);
     applyPropagation(e, top);
     applyRecursiveAttrs(e, top);
   } finally { closeFd(top); closeFd(dest.fd); }
