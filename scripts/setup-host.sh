@@ -58,3 +58,7 @@ if ! "$shim2/containerd-shim-runc-v2" -v >/dev/null 2>&1; then
     echo "setup: $(cat "$shim2/unavailable"); the e2e test of containerd-shim-runc-v2 -info will skip" >&2
   fi
 fi
+
+# The test VM of the LSM tests (test/vm): qemu, and Debian's kernel, apparmor and checkpolicy
+# unpacked into /var/cache/runts-test/vm. Never fails; what is missing makes those tests skip.
+bash "$(dirname "$0")/../test/vm/setup.sh" || true

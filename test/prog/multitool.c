@@ -7,6 +7,8 @@
  *   multitool stat PATH           "TYPE MODE UID GID MAJOR:MINOR" (lstat; TYPE is c b d f l p s)
  *   multitool readlink PATH       the symlink's target
  *   multitool keyring             the session keyring's description ("TYPE;UID;GID;PERM;NAME")
+ *   multitool keyring-label       the session keyring's LSM label (KEYCTL_GET_SECURITY), or "errno NAME"
+ *   multitool xattr PATH NAME     the extended attribute NAME of PATH (NULs dropped), or "errno NAME"
  *   multitool write PATH TEXT     writes TEXT; prints "ok" or "errno NAME"
  *   multitool mkdir PATH          prints "ok" or "errno NAME"
  *   multitool sleep SECONDS       sleeps (fractions allowed)
@@ -48,6 +50,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <sched.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,7 +66,7 @@ static const char *errname(int e)
 	case EBUSY: return "EBUSY"; case ENOSPC: return "ENOSPC"; case EXDEV: return "EXDEV";
 	case ELOOP: return "ELOOP"; case EISDIR: return "EISDIR"; case ENODEV: return "ENODEV";
 	case ETXTBSY: return "ETXTBSY"; case ESRCH: return "ESRCH"; case EFAULT: return "EFAULT";
-	case ENOTTY: return "ENOTTY";
+	case ENOTTY: return "ENOTTY"; case ENODATA: return "ENODATA"; case EOPNOTSUPP: return "EOPNOTSUPP";
 	}
 	static char buf[32];
 	snprintf(buf, sizeof buf, "%d", e);
@@ -220,11 +223,22 @@ static int cmd_readlink(const char *path)
 	return 0;
 }
 
-static int cmd_keyring(void)
+static int cmd_keyring(int op)
 {
 	char buf[4096];
-	long n = syscall(SYS_keyctl, 6 /* KEYCTL_DESCRIBE */, -3 /* KEY_SPEC_SESSION_KEYRING */, buf, sizeof buf);
+	long n = syscall(SYS_keyctl, op, -3 /* KEY_SPEC_SESSION_KEYRING */, buf, sizeof buf - 1);
 	if (n < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	buf[n < (long)sizeof buf ? n : (long)sizeof buf - 1] = 0;
+	printf("%s\n", buf);
+	return 0;
+}
+
+static int cmd_xattr(const char *path, const char *name)
+{
+	char buf[4096];
+	ssize_t n = getxattr(path, name, buf, sizeof buf - 1);
+	if (n < 0) { printf("errno %s\n", errname(errno)); return 1; }
+	buf[n] = 0;
 	printf("%s\n", buf);
 	return 0;
 }
@@ -439,7 +453,9 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "ls") && argc > 1) return cmd_ls(argv[1]);
 	if (!strcmp(c, "stat") && argc > 1) return cmd_stat(argv[1]);
 	if (!strcmp(c, "readlink") && argc > 1) return cmd_readlink(argv[1]);
-	if (!strcmp(c, "keyring")) return cmd_keyring();
+	if (!strcmp(c, "keyring")) return cmd_keyring(6 /* KEYCTL_DESCRIBE */);
+	if (!strcmp(c, "keyring-label")) return cmd_keyring(17 /* KEYCTL_GET_SECURITY */);
+	if (!strcmp(c, "xattr") && argc > 2) return cmd_xattr(argv[1], argv[2]);
 	if (!strcmp(c, "write") && argc > 2) return cmd_write(argv[1], argv[2]);
 	if (!strcmp(c, "mkdir") && argc > 1) return result(mkdir(argv[1], 0755));
 	if (!strcmp(c, "exit") && argc > 1) return atoi(argv[1]);

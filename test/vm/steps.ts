@@ -1,0 +1,23 @@
+// Steps run in one boot of the test VM: `steps(share, lines)` makes the script (each line
+// `step NAME COMMAND...` keeps COMMAND's stdout, stderr and status as NAME.out, NAME.err and
+// NAME.rc in the share dir; $RT is the runtime under test with a --root of its own in the VM),
+// `readStep` reads one back on the host.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN } from '../lib/runtime.js';
+
+export function steps(share: string, lines: string[]): string {
+  return [
+    'set -u',
+    `RT="${BIN} --root /run/rtst-vm"`,
+    `step() { name=$1; shift; "$@" >"${share}/$name.out" 2>"${share}/$name.err"; echo $? >"${share}/$name.rc"; }`,
+    ...lines, '',
+  ].join('\n');
+}
+
+export interface Step { rc: number; out: string; err: string }
+
+export function readStep(share: string, name: string): Step {
+  const read = (ext: string) => { try { return readFileSync(join(share, `${name}.${ext}`), 'utf8'); } catch { return ''; } };
+  return { rc: Number(read('rc').trim() || NaN), out: read('out'), err: read('err') };
+}
