@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../src/spec/types.js';
 import { Harness, ID_PREFIX, IS_RUNC, seq } from '../lib/runtime.js';
-import { readStep, steps } from '../vm/steps.js';
+import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { runInVm, VM_CACHE, vmSkipReason } from '../vm/vm.js';
 
 const PROFILE = 'rtst-aa';
@@ -53,7 +53,7 @@ t.test('AppArmor profiles, in a VM whose kernel has AppArmor', { skip: vmSkipRea
   };
   writeFileSync(join(h.dir, 'profile'), PROFILE_TEXT);
   const vm = runInVm(h.dir, script(h.dir, bundles), { append: ['apparmor=1', 'security=apparmor'] });
-  t.equal(vm.status, 0, `the VM ran the steps: ${vm.stderr}${vm.console.slice(-2000)}`);
+  t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
   const s = (n: string) => readStep(h.dir, n);
 
   t.equal(s('load').rc, 0, `apparmor_parser loaded the profile: ${s('load').err}`);

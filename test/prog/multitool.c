@@ -66,7 +66,7 @@ static const char *errname(int e)
 	case EBUSY: return "EBUSY"; case ENOSPC: return "ENOSPC"; case EXDEV: return "EXDEV";
 	case ELOOP: return "ELOOP"; case EISDIR: return "EISDIR"; case ENODEV: return "ENODEV";
 	case ETXTBSY: return "ETXTBSY"; case ESRCH: return "ESRCH"; case EFAULT: return "EFAULT";
-	case ENOTTY: return "ENOTTY"; case ENODATA: return "ENODATA"; case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOTTY: return "ENOTTY"; case ENODATA: return "ENODATA";
 	}
 	static char buf[32];
 	snprintf(buf, sizeof buf, "%d", e);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../lib/runtime.js';
+import type { VmResult } from './vm.js';
 
 export function steps(share: string, lines: string[]): string {
   return [
@@ -20,4 +21,11 @@ export interface Step { rc: number; out: string; err: string }
 export function readStep(share: string, name: string): Step {
   const read = (ext: string) => { try { return readFileSync(join(share, `${name}.${ext}`), 'utf8'); } catch { return ''; } };
   return { rc: Number(read('rc').trim() || NaN), out: read('out'), err: read('err') };
+}
+
+/** '' when the script ran to its end, else what the VM said (its stderr and console's tail). */
+export function vmFailure(vm: VmResult): string {
+  if (vm.status === 0) return '';
+  const console = vm.console.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').slice(-2000);
+  return `the VM did not finish its steps (status ${vm.status}): ${vm.stderr}\n${console}`;
 }

@@ -49,7 +49,7 @@ export function runInVm(share: string, script: string, o: { append?: string[]; t
   for (const f of ['stdout', 'stderr', 'status']) rmSync(join(share, f), { force: true });
   writeFileSync(join(share, 'cmd'), script);
   const r = spawnSync(QEMU, [
-    ...accel(), '-m', '1024', '-smp', '2', '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
+    ...accel(), '-m', '1024', '-smp', '1', '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
     '-kernel', kernelImage()!, '-initrd', join(VM_CACHE, 'initramfs.img'),
     '-append', ['console=ttyS0', 'quiet', 'panic=-1', `runts_guest=${GUEST}`, `runts_share=${share}`, ...(o.append ?? [])].join(' '),
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap',
