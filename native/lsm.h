@@ -14,7 +14,7 @@
 #define RUNTS_PROC_SUPER_MAGIC 0x9fa0
 
 /* Writes value to /proc/<who>/<attr>; returns 0, or the errno with the error text in err (Go's
- * wording: "open PATH: reason", "write PATH: reason"). */
+ * wording: "open PATH: reason", "write PATH: reason"; runc's "PATH is not on procfs"). */
 static int write_proc_attr(const char *who, const char *attr, const char *value, char *err, size_t n)
 {
 	char path[128];
@@ -26,7 +26,7 @@ static int write_proc_attr(const char *who, const char *attr, const char *value,
 		return snprintf(err, n, "open %s: %s", path, errtext(e)), e;
 	if (fstatfs(fd, &sf) < 0 || sf.f_type != RUNTS_PROC_SUPER_MAGIC) {
 		close(fd);
-		return snprintf(err, n, "open %s: not on procfs", path), EXDEV;
+		return snprintf(err, n, "%s is not on procfs", path), EXDEV;
 	}
 	if (write(fd, value, strlen(value)) < 0)
 		e = errno, snprintf(err, n, "write %s: %s", path, errtext(e));

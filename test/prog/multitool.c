@@ -11,6 +11,7 @@
  *   multitool xattr PATH NAME     the extended attribute NAME of PATH (NULs dropped), or "errno NAME"
  *   multitool write PATH TEXT     writes TEXT; prints "ok" or "errno NAME"
  *   multitool mkdir PATH          prints "ok" or "errno NAME"
+ *   multitool mount-tmpfs PATH    mounts a tmpfs on PATH; prints "ok" or "errno NAME"
  *   multitool sleep SECONDS       sleeps (fractions allowed)
  *   multitool exit N              exits with status N
  *   multitool echo ARGS...        prints ARGS joined by spaces
@@ -41,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/personality.h>
@@ -458,6 +460,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "xattr") && argc > 2) return cmd_xattr(argv[1], argv[2]);
 	if (!strcmp(c, "write") && argc > 2) return cmd_write(argv[1], argv[2]);
 	if (!strcmp(c, "mkdir") && argc > 1) return result(mkdir(argv[1], 0755));
+	if (!strcmp(c, "mount-tmpfs") && argc > 1) return result(mount("tmpfs", argv[1], "tmpfs", 0, NULL));
 	if (!strcmp(c, "exit") && argc > 1) return atoi(argv[1]);
 	if (!strcmp(c, "kill-self") && argc > 1) { fflush(stdout); raise(atoi(argv[1])); return 99; }
 	if (!strcmp(c, "trap")) return cmd_trap();
