@@ -3,9 +3,10 @@
  * closes every fd it was not told to keep, enters cwd and finds the executable (reporting
  * READY or ERROR to `runts create`), then waits on the exec socket for `runts start`: runs the
  * startContainer hooks, sets groups/uid/gid, capabilities, no_new_privs and seccomp, and execs
- * the process. LSM labels (lsm.h) are set where runc sets them: for create before READY, so a
- * profile the kernel refuses fails create; for exec the SELinux label before seccomp and the user
- * change, the AppArmor profile after it. The start connection is close-on-exec, so a successful exec reads as EOF there. */
+ * the process. The start connection is close-on-exec, so a successful exec reads as EOF there.
+ * LSM labels (lsm.h) are set where runc sets them: for create before READY, so a label the
+ * kernel refuses fails create; for exec the SELinux label before seccomp and the user change,
+ * the AppArmor profile after it. */
 #include "common.h"
 #include "console.h"
 #include "lsm.h"

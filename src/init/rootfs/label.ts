@@ -2,7 +2,7 @@
 // filesystem the container mounts except proc, sysfs, cgroup/cgroup2 and binds (for a bind the
 // kernel ignores data); mqueue, which takes no context option, gets the label on its root
 // instead (security.selinux); masked directories' tmpfs get it too (masked.ts). create refuses a
-// mountLabel where SELinux is off (src/container/unsupported.ts), so here it is always enforced.
+// mountLabel where SELinux is off (src/container/unsupported.ts), so SELinux is on here.
 import { fdPath } from '../../linux/fs.js';
 import { setxattr } from '../../linux/xattr.js';
 import type { Ctx } from './plan.js';
@@ -17,6 +17,7 @@ export function mountLabel(ctx: Ctx): string | undefined {
 export function labelledData(ctx: Ctx, type: string, data: string): string {
   const label = mountLabel(ctx);
   if (!label || UNLABELLED.has(type)) return data;
+  if (/["\n]/.test(label)) throw new Error(`linux.mountLabel ${JSON.stringify(label)}: a label has no quote or newline`);
   return (data ? data + ',' : '') + `context="${label}"`;
 }
 
