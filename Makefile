@@ -5,7 +5,7 @@ CC ?= gcc
 CFLAGS ?= -O2 -Wall -Wextra -Werror=implicit-function-declaration
 NATIVE := native/build/runts-nsexec native/build/runts-finalize native/build/runts-idmap
 TESTPROG := $(patsubst test/prog/%.c,test/prog/build/%,$(wildcard test/prog/*.c))
-TS_SOURCES := $(shell find src -name '*.ts') $(wildcard schemas/*.json)
+TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.json') $(wildcard schemas/*.json)
 
 .PHONY: all build deps setup test demo bench install uninstall clean typecheck
 

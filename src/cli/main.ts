@@ -1,9 +1,5 @@
-// runts [global options] command [command options] [arguments...] — runc's command line.
-// Parses, dispatches to one command, and is the one place that logs an error and exits.
-import { OCI_VERSION } from '../spec/types.js';
-import { parseArgs, requireArgs, UsageError, type OptSpec } from './args.js';
-import type { Command, Globals } from './command.js';
-import { log, out, setupLog } from './log.js';
+// The runts command line with every command (dist/runts.bundle.js).
+import { runCli } from './dispatch.js';
 import { createCmd } from './commands/create.js';
 import { runCmd } from './commands/run.js';
 import { deleteCmd, killCmd, startCmd, stateCmd } from './commands/lifecycle.js';
@@ -12,52 +8,5 @@ import { featuresCmd, specCmd } from './commands/spec.js';
 import { execCmd } from './commands/exec.js';
 import { eventsCmd, pauseCmd, psCmd, resumeCmd, updateCmd } from './commands/cgroup-cmds.js';
 
-declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
-
-const GLOBAL: OptSpec = {
-  root: { type: 'string', default: '/run/runts' }, log: { type: 'string' },
-  'log-format': { type: 'string', default: 'text' }, debug: { type: 'boolean' },
-  'systemd-cgroup': { type: 'boolean' }, rootless: { type: 'string' }, criu: { type: 'string' },
-  help: { type: 'boolean', alias: 'h' }, version: { type: 'boolean', alias: 'v' },
-};
-
-const COMMANDS: Command[] = [createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, execCmd,
-  pauseCmd, resumeCmd, psCmd, updateCmd, eventsCmd, specCmd, featuresCmd];
-
-/** Commands of runc that runts does not have yet: they say so instead of pretending. */
-const MISSING: Record<string, string> = { checkpoint: 'checkpoint', restore: 'restore' };
-
-function version(): string {
-  return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
-}
-
-function help(): string {
-  return ['usage: runts [global options] command [command options] [arguments...]', '', 'commands:',
-    ...COMMANDS.map((c) => `   ${c.usage}`), ''].join('\n');
-}
-
-async function main(argv: string[]): Promise<number> {
-  const g = parseArgs(argv, GLOBAL);
-  setupLog({ log: g.opts.log as string | undefined, logFormat: g.opts['log-format'] as string, debug: !!g.opts.debug });
-  if (g.opts.version) { out(version()); return 0; }
-  const [name, ...rest] = g.args;
-  if (!name || g.opts.help) { out(help()); return name ? 0 : 1; }
-  const cmd = COMMANDS.find((c) => c.name === name);
-  if (!cmd) {
-    if (MISSING[name]) throw new Error(`${name} is not implemented in runts yet`);
-    throw new UsageError(`No help topic for '${name}'`);
-  }
-  const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
-  try {
-    const p = parseArgs(rest, cmd.options);
-    requireArgs(name, p.args, cmd.args[0], cmd.args[1]);
-    return (await cmd.run(globals, p.opts, p.args)) ?? 0;
-  } catch (e) {
-    throw Object.assign(e as Error, { status: cmd.errorStatus ?? 1 });
-  }
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: Error & { status?: number }) => { log('error', e.message); process.exit(e.status ?? 1); },
-);
+runCli([createCmd, runCmd, startCmd, stateCmd, killCmd, deleteCmd, listCmd, execCmd,
+  pauseCmd, resumeCmd, psCmd, updateCmd, eventsCmd, specCmd, featuresCmd]);
