@@ -56,6 +56,8 @@ function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: Cons
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
     writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
       keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined, seccomp,
+      // as runc's exec: the container's session keyring (joined by name), not the caller's
+      keyring: saved.noNewKeyring ? undefined : `_ses.${saved.id}`,
     }));
     // the seccomp agent gets the exec'd process's pid and the state "running", as from runc
     const failure = awaitExec(fd, (n) => sendListener(saved.spec.linux?.seccomp, pid, n, stateDoc(saved, 'running')));

@@ -4,11 +4,13 @@ import t from 'tap';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN, Harness, info, IS_RUNC, NAME, RT_ENV, skipUnlessRoot, waitFor, type Bundle } from '../lib/runtime.js';
+import { BIN, Harness, info, IS_RUNC, MULTITOOL, NAME, RT_ENV, skipUnlessRoot, waitFor, type Bundle } from '../lib/runtime.js';
 import { alive, cmdline, nsLink } from '../lib/host.js';
 import { receiver, rtArgv, underScript, withoutTerminal } from '../lib/console.js';
 
 const NS = ['pid', 'mnt', 'net', 'ipc', 'uts', 'cgroup'];
+const hostKeyring = spawnSync(MULTITOOL, ['keyring'], { encoding: 'utf8' }).stdout;
+const noKeyrings = hostKeyring.startsWith('errno') && `this kernel gives no session keyring: ${hostKeyring.trim()}`;
 
 /** A running container (multitool hold) and its id. */
 function running(h: Harness, edit?: (b: Bundle['spec']) => void): { id: string; b: Bundle; pid: number } {
@@ -35,6 +37,18 @@ t.test('exec with arguments: output, exit status, the container\'s view', { skip
   t.equal(h.rt(['exec', id, '/multitool', 'exit', '7']).status, 7, 'exit status passed on');
   t.equal(h.rt(['exec', id, '/multitool', 'kill-self', '15']).status, 143, 'killed by SIGTERM: 128+15');
   t.equal(h.rt(['exec', id, 'multitool', 'true'], {}).status, 255, 'a bare name is looked up in the process\'s PATH');
+});
+
+t.test('the session keyring: the container\'s _ses.<id>, or the caller\'s after create --no-new-keyring', { skip: skipUnlessRoot || noKeyrings }, async (t) => {
+  const h = new Harness(t);
+  const { id } = running(h);
+  const init = h.rt(['exec', id, '/multitool', 'keyring']);
+  t.equal(init.status, 0, init.stderr);
+  t.match(init.stdout.trim(), new RegExp(`^keyring;0;0;[0-9a-f]+;_ses\\.${id}$`), 'the container\'s keyring, by its name');
+  const b = h.bundle(['hold']), other = h.id();
+  const r = h.rt(['run', '-d', '--no-new-keyring', '--bundle', b.dir, other]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(h.rt(['exec', other, '/multitool', 'keyring']).stdout, hostKeyring, 'with --no-new-keyring: the caller\'s');
 });
 
 t.test('exec failures exit 255 with runc\'s texts', { skip: skipUnlessRoot }, async (t) => {
