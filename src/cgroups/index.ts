@@ -10,6 +10,7 @@ export type { CgroupConfig, CgroupLayout, CgroupManager, HierarchyMount, LayoutF
 export type { CgroupStats } from './stats.js';
 export { CgroupError } from './errors.js';
 export { detectLayout } from './layout.js';
+export { parseSubCgroups, subCgroupDirs } from './sub.js';
 
 function mountsOf(layout: CgroupLayout): Record<string, string> {
   const out: Record<string, string> = {};

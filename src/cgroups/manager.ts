@@ -7,6 +7,7 @@ import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } f
 import { applyDevices, applyLimits, applyResources, deviceRules, plan, type Target } from './route.js';
 import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
 import type { CgroupManager } from './types.js';
+import { subCgroupDirs } from './sub.js';
 import { createCpuset, fillCpuset } from './v1/cpuset.js';
 import { freezeV1, frozenV1, thawV1 } from './v1/freezer.js';
 import { oomCountV1 } from './v1/memory.js';
@@ -84,8 +85,10 @@ export class FsManager implements CgroupManager {
     throw new CgroupError(`the container's cgroup ${this.pidDir()} ${why}`);
   }
 
-  private join(pid: number): void {
-    for (const dir of Object.values(this.dirs)) joinCgroup(dir, pid);
+  join(pid: number, sub: Record<string, string> = {}): void {
+    let dirs = this.dirs;
+    try { dirs = subCgroupDirs(this.dirs, sub); } catch (e) { throw new CgroupError((e as Error).message); }
+    for (const dir of Object.values(dirs)) joinCgroup(dir, pid);
   }
 
   set(resources: Resources): void {

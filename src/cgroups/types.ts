@@ -15,6 +15,9 @@ export interface CgroupConfig {
 export interface CgroupManager {
   /** Creates the cgroup in every hierarchy, applies the config's limits (not devices), then moves pid in. */
   apply(pid: number): void;
+  /** exec: moves pid into the container's cgroups, or into the given sub-cgroups of them
+   * (controller, "" for cgroup2 -> path below the container's: exec --cgroup, sub.ts). */
+  join(pid: number, sub?: Record<string, string>): void;
   /**
    * create: writes the config's device rules (and the default ones) once the init has made the
    * rootfs's device nodes and before the prestart hooks run, as runc does: a node that

@@ -9,6 +9,7 @@ import { RuntimeError } from './errors.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { savedCgroup } from './cgroup.js';
+import { parseSubCgroups, subCgroupDirs } from '../cgroups/index.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
 import { execNsPlan, finalizePlan } from './plan.js';
@@ -22,6 +23,17 @@ import { stateDoc, status } from './status.js';
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
   consoleSocket?: string;
+  /** --cgroup, as given: sub-cgroups of the container's to join instead (cgroups/sub.ts) */
+  cgroup?: string[];
+}
+
+/** --cgroup's sub-cgroups, checked against the container's cgroups before anything starts. */
+function subCgroups(o: ExecOpts, saved: Saved): Record<string, string> {
+  try {
+    const sub = parseSubCgroups(o.cgroup ?? []);
+    subCgroupDirs(saved.cgroupPaths ?? {}, sub);
+    return sub;
+  } catch (e) { throw new RuntimeError((e as Error).message); }
 }
 
 function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
@@ -36,15 +48,16 @@ function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
  * runts proxies for a foreground terminal. */
 function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
   const saved = checkStatus(o);
+  const sub = subCgroups(o, saved);
   const process = execProcess(saved.spec.process, o);
   const consoleSock = openConsoleSocket(!!process.terminal, o.consoleSocket, o.detach);
   try {
-    const pid = converse(o, saved, sizedProcess(process, consoleSock), consoleSock);
+    const pid = converse(o, saved, sizedProcess(process, consoleSock), consoleSock, sub);
     return { pid, console: consoleSock?.receive() };
   } finally { consoleSock?.close(); }
 }
 
-function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined): number {
+function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined, sub: Record<string, string>): number {
   const paths = stagePaths();
   const seccomp = compileSeccomp(saved.spec.linux?.seccomp); // the container's profile binds exec'd processes too, as in runc
   let fd: number, syncFd: number;
@@ -52,7 +65,7 @@ function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: Cons
     ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleSock ? [consoleSock.fd] : []));
   } finally { consoleSock?.release(); }
   try {
-    const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.apply(p));
+    const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.join(p, sub));
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
     writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
       keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined, seccomp,

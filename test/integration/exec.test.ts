@@ -1,7 +1,7 @@
 // runc's `exec`: a new process in a running (or created) container, with every flag of runc's
 // exec, seen from inside (multitool info) and from the host (namespaces, cgroups, pid files).
 import t from 'tap';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, Harness, info, IS_RUNC, MULTITOOL, NAME, RT_ENV, skipUnlessRoot, waitFor, type Bundle } from '../lib/runtime.js';
@@ -49,6 +49,32 @@ t.test('the session keyring: the container\'s _ses.<id>, or the caller\'s after 
   const r = h.rt(['run', '-d', '--no-new-keyring', '--bundle', b.dir, other]);
   t.equal(r.status, 0, r.stderr);
   t.equal(h.rt(['exec', other, '/multitool', 'keyring']).stdout, hostKeyring, 'with --no-new-keyring: the caller\'s');
+});
+
+const noPidsV1 = !existsSync('/sys/fs/cgroup/pids/cgroup.procs') && 'the host has no v1 pids hierarchy at /sys/fs/cgroup/pids';
+
+t.test('--cgroup: the exec\'d process joins an existing sub-cgroup of the container\'s', { skip: skipUnlessRoot || noPidsV1 }, async (t) => {
+  const h = new Harness(t);
+  const { id, pid } = running(h);
+  const own = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /^\d+:pids:/.test(l))!;
+  mkdirSync(join('/sys/fs/cgroup/pids', own.split(':')[2], 'sub')); // delete removes it with the container's
+  const r = h.rt(['exec', '--cgroup', 'pids:sub', id, '/multitool', 'cat', '/proc/self/cgroup']);
+  t.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  t.match(lines.find((l) => /^\d+:pids:/.test(l)), /\/sub$/, 'pids: the sub-cgroup');
+  t.same(lines.filter((l) => !/^\d+:pids:/.test(l) && l.endsWith('/sub')), [], 'the other hierarchies: the container\'s own');
+  const fails: [string[], RegExp][] = [
+    [['--cgroup', 'pids:nope'], /\/nope\b.*: no such file or directory/],
+    [['--cgroup', 'a', '--cgroup', 'b'], /exec failed: invalid --cgroup argument: a \(missing <controller>: prefix\)/],
+  ];
+  for (const [flags, text] of fails) {
+    const f = h.rt(['exec', ...flags, id, '/multitool', 'true']);
+    t.equal(f.status, 255, `${flags.join(' ')}: exit 255`);
+    t.match(f.stderr, text, `${flags.join(' ')}: ${f.stderr.trim()}`);
+  }
+  const up = h.rt(['exec', '--cgroup', 'pids:../..', id, '/multitool', 'true']);
+  t.equal(up.status, 255, 'a path above the container\'s cgroup is refused');
+  t.match(up.stderr, /\.\.\/\.\. is not a sub cgroup path/, up.stderr.trim());
 });
 
 t.test('exec failures exit 255 with runc\'s texts', { skip: skipUnlessRoot }, async (t) => {

@@ -19,6 +19,7 @@ export const execCmd: Command = {
     cap: { type: 'array', alias: 'c' }, 'no-new-privs': { type: 'boolean' }, apparmor: { type: 'string' },
     'process-label': { type: 'string' }, 'pid-file': { type: 'string' }, 'console-socket': { type: 'string' },
     'preserve-fds': { type: 'number', default: 0 }, detach: { type: 'boolean', alias: 'd' }, 'ignore-paused': { type: 'boolean' },
+    cgroup: { type: 'array' },
   },
   run: (g, o, [id, ...args]) => prefixed(() => exec({
     root: g.root, id, args, processFile: o.process as string | undefined, tty: !!o.tty, cwd: o.cwd as string | undefined,
@@ -26,5 +27,6 @@ export const execCmd: Command = {
     caps: list(o.cap), noNewPrivs: !!o['no-new-privs'], apparmor: o.apparmor as string | undefined,
     processLabel: o['process-label'] as string | undefined, pidFile: o['pid-file'] as string | undefined,
     consoleSocket: o['console-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
+    cgroup: list(o.cgroup),
   })),
 };
