@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs in the test VM as PID 1 after switch_root onto the host's root (read-only 9p): mounts
 # what a container runtime needs (proc, sys, dev, cgroup2, securityfs, tmpfs where it writes),
-# the host's share directory (read-write 9p) at its host path, runs SHARE/cmd with its stdout,
+# the host's share directory (read-write 9p) at its host path, the checkout at its own, runs SHARE/cmd with its stdout,
 # stderr and exit status in SHARE/stdout, SHARE/stderr and SHARE/status, and powers off.
 B=/bin/busybox
 arg() { $B sed -n "s/.*$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -14,10 +14,15 @@ $B mount -t tmpfs tmpfs /dev/shm
 $B mount -t cgroup2 cgroup2 /sys/fs/cgroup
 $B mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 [ -d /sys/fs/selinux ] && $B mount -t selinuxfs selinuxfs /sys/fs/selinux
+# The checkout (runts_repo) may lie under one of the directories a tmpfs now covers (a clone
+# in /tmp): it is held on /dev while they are mounted, then moved back to its path.
+REPO=$(arg runts_repo)
+$B mkdir -p /dev/.repo && $B mount --bind "$REPO" /dev/.repo
 for d in /tmp /run /var/tmp /root; do
   [ -d "$d" ] && $B mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 $B chmod 1777 /tmp /var/tmp
+$B mkdir -p "$REPO" && $B mount --move /dev/.repo "$REPO"
 SHARE=$(arg runts_share)
 $B mkdir -p "$SHARE"
 $B mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=524288 share "$SHARE"

@@ -51,7 +51,7 @@ export function runInVm(share: string, script: string, o: { append?: string[]; t
   const r = spawnSync(QEMU, [
     ...accel(), '-m', '1024', '-smp', '1', '-nographic', '-nodefaults', '-no-reboot', '-serial', 'stdio',
     '-kernel', kernelImage()!, '-initrd', join(VM_CACHE, 'initramfs.img'),
-    '-append', ['console=ttyS0', 'quiet', 'panic=-1', `runts_guest=${GUEST}`, `runts_share=${share}`, ...(o.append ?? [])].join(' '),
+    '-append', ['console=ttyS0', 'quiet', 'panic=-1', `runts_guest=${GUEST}`, `runts_share=${share}`, `runts_repo=${REPO}`, ...(o.append ?? [])].join(' '),
     '-virtfs', 'local,path=/,mount_tag=hostroot,security_model=passthrough,readonly=on,multidevs=remap',
     '-virtfs', `local,path=${share},mount_tag=share,security_model=passthrough,multidevs=remap`,
   ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: o.timeoutMs ?? 180_000, killSignal: 'SIGKILL' });
