@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { defaultSpec, specFileText } from '../../spec/default-spec.js';
 import { features } from '../../spec/features.js';
 import { seccompFeatures } from '../../seccomp/features.js';
-import { apparmorEnabled, selinuxEnabled } from '../../linux/lsm.js';
 import { RuntimeError } from '../../container/errors.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
@@ -20,5 +19,5 @@ export const specCmd: Command = {
 
 export const featuresCmd: Command = {
   name: 'features', usage: 'features', args: [0, 0], options: {},
-  run: () => { out(JSON.stringify(features(seccompFeatures(), { apparmor: apparmorEnabled(), selinux: selinuxEnabled() }), null, '    ') + '\n'); },
+  run: () => { out(JSON.stringify(features(seccompFeatures()), null, '    ') + '\n'); },
 };
