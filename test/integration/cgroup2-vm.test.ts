@@ -4,10 +4,11 @@
 // (runts, or runc with RUNTIME=runc): limits land in memory.max, pids.max and cpu.max, the eBPF
 // device filter denies a node the rules do not allow and allows one they do (/dev/kmsg opened for
 // writing, which needs no capability, unlike reading it), update, pause
-// (cgroup.freeze), resume, ps, events --stats, and delete removes the cgroup.
+// (cgroup.freeze), resume, ps, events --stats, delete removes the cgroup, and a container with a
+// cgroup namespace sees itself at / and its cgroup2 mount as its own cgroup.
 import t from 'tap';
 import type { Spec } from '../../src/spec/types.js';
-import { Harness, ID_PREFIX } from '../lib/runtime.js';
+import { Harness, ID_PREFIX, seq } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { runInVm, vmSkipReason } from '../vm/vm.js';
 
@@ -39,6 +40,7 @@ function script(share: string, bundles: Record<string, string>): string {
     `step delete $RT delete --force ${id('v2')}`,
     `step gone ls -d ${cg('v2')}`,
     `step allowed $RT run --bundle ${bundles.allowed} ${id('v2-allow')}`,
+    `step cgns $RT run --bundle ${bundles.cgns} ${id('v2-ns')}`,
   ]);
 }
 
@@ -54,6 +56,10 @@ t.test('cgroup v2, in a VM whose /sys/fs/cgroup is cgroup2 only', { skip: vmSkip
     allowed: h.bundle(['write', '/dev/kmsg', 'rtst-allowed'], (s) => {
       limited('v2-allow')(s);
       s.linux!.resources!.devices = [...(s.linux!.resources!.devices ?? []), { allow: true, type: 'c', major: 1, minor: 11, access: 'w' }];
+    }).dir,
+    cgns: h.bundle(seq(['cat', '/proc/self/cgroup'], ['cat', '/sys/fs/cgroup/memory.max']), (s) => {
+      limited('v2-ns')(s);
+      s.linux!.namespaces!.push({ type: 'cgroup' }); // the spec's default mounts have /sys/fs/cgroup
     }).dir,
   };
   const vm = runInVm(h.dir, script(h.dir, bundles), { timeoutMs: 300_000 });
@@ -84,5 +90,7 @@ t.test('cgroup v2, in a VM whose /sys/fs/cgroup is cgroup2 only', { skip: vmSkip
   t.equal(stats.data?.pids?.limit, 60, 'stats: the pids limit');
   t.equal(s('delete').rc, 0, `delete --force: ${s('delete').err}`);
   t.not(s('gone').rc, 0, 'delete removed the cgroup');
+  t.equal(s('cgns').rc, 0, `run with a cgroup namespace: ${s('cgns').err}`);
+  t.same(text('cgns').split('\n'), ['0::/', String(64 * MiB)], 'in its cgroup namespace the container is at / and its cgroup2 mount is its own cgroup');
   t.equal(text('allowed'), 'ok', `a rule allowing the node lets it open: ${s('allowed').out}${s('allowed').err} (rc ${s('allowed').rc})`);
 });
