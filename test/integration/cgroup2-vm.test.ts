@@ -3,9 +3,10 @@
 // v2 code is otherwise tested on fake trees). One boot runs every step with the runtime under test
 // (runts, or runc with RUNTIME=runc): limits land in memory.max, pids.max and cpu.max, the eBPF
 // device filter denies a node the rules do not allow and allows one they do (/dev/kmsg opened for
-// writing, which needs no capability, unlike reading it), update, pause
-// (cgroup.freeze), resume, ps, events --stats, delete removes the cgroup, and a container with a
-// cgroup namespace sees itself at / and its cgroup2 mount as its own cgroup.
+// writing, which needs no capability, unlike reading it), update, pause (cgroup.freeze), resume,
+// ps, events --stats, delete removes the cgroup, a container with a cgroup namespace sees itself
+// at / and its cgroup2 mount as its own cgroup, events reports an OOM kill (memory.events), and
+// kill --all stops a container (cgroup.kill).
 import t from 'tap';
 import type { Spec } from '../../src/spec/types.js';
 import { Harness, ID_PREFIX, seq } from '../lib/runtime.js';
@@ -41,6 +42,17 @@ function script(share: string, bundles: Record<string, string>): string {
     `step gone ls -d ${cg('v2')}`,
     `step allowed $RT run --bundle ${bundles.allowed} ${id('v2-allow')}`,
     `step cgns $RT run --bundle ${bundles.cgns} ${id('v2-ns')}`,
+    // an OOM kill seen by events (memory.events), then kill --all (cgroup.kill)
+    `step oomrun $RT run -d --bundle ${bundles.oom} ${id('v2-oom')}`,
+    `$RT events --interval 1s ${id('v2-oom')} >${share}/oomev.out 2>&1 & ev=$!`,
+    `for i in $(seq 300); do [ -s ${share}/oomev.out ] && break; sleep 0.1; done`,
+    `step alloc $RT exec ${id('v2-oom')} /multitool alloc 128`,
+    `for i in $(seq 50); do grep -q '"oom"' ${share}/oomev.out && break; sleep 0.1; done`,
+    'kill $ev',
+    `step killall $RT kill --all ${id('v2-oom')} KILL`,
+    `for i in $(seq 100); do $RT state ${id('v2-oom')} | grep -q '"stopped"' && break; sleep 0.1; done`,
+    `step killed $RT state ${id('v2-oom')}`,
+    `$RT delete --force ${id('v2-oom')}`,
   ]);
 }
 
@@ -60,6 +72,10 @@ t.test('cgroup v2, in a VM whose /sys/fs/cgroup is cgroup2 only', { skip: vmSkip
     cgns: h.bundle(seq(['cat', '/proc/self/cgroup'], ['cat', '/sys/fs/cgroup/memory.max']), (s) => {
       limited('v2-ns')(s);
       s.linux!.namespaces!.push({ type: 'cgroup' }); // the spec's default mounts have /sys/fs/cgroup
+    }).dir,
+    oom: h.bundle(['hold'], (s) => {
+      s.linux!.cgroupsPath = `/${ID_PREFIX}v2-oom`;
+      s.linux!.resources = { ...s.linux!.resources, memory: { limit: 32 * MiB, swap: 32 * MiB } };
     }).dir,
   };
   const vm = runInVm(h.dir, script(h.dir, bundles), { timeoutMs: 300_000 });
@@ -92,5 +108,10 @@ t.test('cgroup v2, in a VM whose /sys/fs/cgroup is cgroup2 only', { skip: vmSkip
   t.not(s('gone').rc, 0, 'delete removed the cgroup');
   t.equal(s('cgns').rc, 0, `run with a cgroup namespace: ${s('cgns').err}`);
   t.same(text('cgns').split('\n'), ['0::/', String(64 * MiB)], 'in its cgroup namespace the container is at / and its cgroup2 mount is its own cgroup');
+  t.equal(s('oomrun').rc, 0, `run -d with a 32 MiB limit: ${s('oomrun').err}`);
+  t.equal(s('alloc').rc, 137, `an exec'd process allocating 128 MiB is killed: ${s('alloc').out}${s('alloc').err}`);
+  t.match(readStep(h.dir, 'oomev').out, /\{"type":"oom","id":"[^"]+"\}/, 'events reported the OOM kill');
+  t.equal(s('killall').rc, 0, `kill --all: ${s('killall').err}`);
+  t.match(s('killed').out, /"status": "stopped"/, 'kill --all KILL stopped the container');
   t.equal(text('allowed'), 'ok', `a rule allowing the node lets it open: ${s('allowed').out}${s('allowed').err} (rc ${s('allowed').rc})`);
 });
