@@ -1,6 +1,7 @@
 // exec --cgroup: sub-cgroups of the container's that an exec'd process joins instead, in runc's
 // argument format and with its errors: one "<path>" (the cgroup2 hierarchy), or any number of
 // "<controller>[,<controller>...]:<path>" (v1 hierarchies, or "" is not a controller).
+import { posix } from 'node:path';
 
 /** Controller ("" for the cgroup2 hierarchy) -> path below the container's cgroup. */
 export function parseSubCgroups(args: string[]): Record<string, string> {
@@ -28,18 +29,9 @@ export function subCgroupDirs(dirs: Record<string, string>, sub: Record<string, 
   for (const [ctrl, rel] of Object.entries(sub)) {
     const base = dirs[ctrl];
     if (base === undefined) throw new Error(`unknown controller ${ctrl} in SubCgroupPaths`);
-    const dir = joinClean(base, rel);
+    const dir = posix.join(base, rel);
     if (dir !== base && !dir.startsWith(base + '/')) throw new Error(`${rel} is not a sub cgroup path`);
     out[ctrl] = dir;
   }
   return out;
-}
-
-function joinClean(base: string, rel: string): string {
-  const parts: string[] = base.split('/').filter(Boolean);
-  for (const p of rel.split('/')) {
-    if (p === '..') parts.pop();
-    else if (p && p !== '.') parts.push(p);
-  }
-  return '/' + parts.join('/');
 }

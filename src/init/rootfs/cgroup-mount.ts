@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
+import { parseMountinfo } from '../../linux/mountinfo.js';
 import { closeFd, FS_MAGIC, statfs, symlinkat } from '../../linux/fs.js';
 import { MS } from '../../spec/mount-options.js';
 import { createDest, mountBind, mountPlain, type MountEntry } from './mount-entry.js';
@@ -33,26 +34,18 @@ function mountV2(ctx: Ctx, e: MountEntry): void {
 
 interface V1Mount { mountpoint: string; root: string; subsystems: string[] }
 
-function unescape(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
 /** The v1 hierarchies of a mount namespace (its mountinfo), with the controllers /proc/self/cgroup
  * knows: the first mount of each, as runc takes them. A hierarchy can be mounted again elsewhere
  * (in another container's rootfs, propagated to the host by a shared rootfsPropagation). */
 export function v1Mounts(known: Map<string, string>, mountinfo: string): V1Mount[] {
   const out: V1Mount[] = [];
   const seen = new Set<string>();
-  for (const line of mountinfo.split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const [fstype, , superOpts] = line.slice(sep + 3).split(' ');
-    if (fstype !== 'cgroup') continue;
-    const f = line.slice(0, sep).split(' ');
-    const subsystems = superOpts.split(',').filter((o) => known.has(o));
+  for (const m of parseMountinfo(mountinfo)) {
+    if (m.fstype !== 'cgroup') continue;
+    const subsystems = m.superOptions.filter((o) => known.has(o));
     if (!subsystems.length || subsystems.every((ss) => seen.has(ss))) continue;
     for (const ss of subsystems) seen.add(ss);
-    out.push({ root: unescape(f[3]), mountpoint: unescape(f[4]), subsystems });
+    out.push({ root: m.root, mountpoint: m.mountpoint, subsystems });
   }
   return out;
 }

@@ -3,9 +3,9 @@
 // shared parent would propagate to the host), and the rootfs is bound onto itself. Then
 // pivot_root(".", ".") and a lazy unmount of the old root, or, with --no-pivot, a move of the
 // rootfs onto "/" and a chroot.
-import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
+import { readMountinfo } from '../../linux/mountinfo.js';
 import { chdir, chroot, closeFd, fchdir, statfs, statfsToMsFlags } from '../../linux/fs.js';
 import { MNT_DETACH, mount, pivotRoot, umount2 } from '../../linux/mount.js';
 import { O, openat2 } from '../../linux/openat2.js';
@@ -50,10 +50,6 @@ export function pivotInto(root: Root): void {
   chdir('/');
 }
 
-function unescape(s: string): string {
-  return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
-}
-
 /**
  * --no-pivot. A chroot leaves the host's mounts in the namespace, and the kernel lets a new
  * procfs or sysfs be mounted while a full one is visible there: every full proc and sysfs mount
@@ -61,15 +57,9 @@ function unescape(s: string): string {
  */
 export function moveRootInto(root: Root): void {
   const inside = (p: string): boolean => p === root.path || p.startsWith(root.path + '/');
-  const full: string[] = [];
-  for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
-    const sep = line.indexOf(' - ');
-    if (sep < 0) continue;
-    const fstype = line.slice(sep + 3).split(' ')[0];
-    const f = line.slice(0, sep).split(' ');
-    const mnt = unescape(f[4]);
-    if (f[3] === '/' && (fstype === 'proc' || fstype === 'sysfs') && !inside(mnt)) full.push(mnt);
-  }
+  const full = readMountinfo()
+    .filter((m) => m.root === '/' && (m.fstype === 'proc' || m.fstype === 'sysfs') && !inside(m.mountpoint))
+    .map((m) => m.mountpoint);
   for (const p of full) {
     try { mount('', p, '', MS.SLAVE | MS.REC); } catch (e) {
       if (e instanceof SysError && e.errno === ENOENT) continue; // a parent went already
