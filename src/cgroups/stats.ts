@@ -1,6 +1,6 @@
 // Stats in the shape of runc's `events --stats` "data" (runc types/events.go): fields Go tags
 // `omitempty` are left out when zero or empty, exactly as runc's JSON leaves them out.
-// Numbers are JS numbers: values above 2^53 (unlimited limits) lose their low digits.
+// Numbers are JS numbers; the CLI prints those above 2^53 in full (src/cli/go-json.ts).
 
 export interface MemoryEntry { limit: number; usage?: number; max?: number; failcnt: number }
 export interface BlkioEntry { major?: number; minor?: number; op?: string; value?: number }

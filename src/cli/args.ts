@@ -33,6 +33,30 @@ function convert(def: OptDef, name: string, value: string | undefined): unknown 
 
 export interface Parsed { opts: Record<string, unknown>; args: string[] }
 
+/** The defined option an argument names ("-x", "--x", "--x=v"), if any. */
+function optionOf(spec: OptSpec, a: string): OptDef | undefined {
+  if (!a.startsWith('-') || a === '-' || a === '--') return undefined;
+  return lookup(spec, a.replace(/^--?/, '').split('=')[0])?.[1];
+}
+
+/**
+ * Moves the options that follow positional arguments in front of them, as runc's command line
+ * (urfave/cli v1's reorderArgs) does for every command but exec and ps: `update ID --memory 1M`
+ * is `update --memory 1M ID`. Only defined options move (with their value when it is the next
+ * argument); anything after "--" stays where it is.
+ */
+export function reorderArgs(argv: string[], spec: OptSpec): string[] {
+  const options: string[] = [], rest: string[] = [];
+  let valueNext = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], def = optionOf(spec, a);
+    if (valueNext && !def) { options.push(a); valueNext = false; continue; }
+    if (a === '--') { rest.push(...argv.slice(i)); break; }
+    if (def) { options.push(a); valueNext = def.type !== 'boolean' && !a.includes('='); } else rest.push(a);
+  }
+  return [...options, ...rest];
+}
+
 export function parseArgs(argv: string[], spec: OptSpec): Parsed {
   const opts: Record<string, unknown> = {};
   for (const [k, d] of Object.entries(spec)) if (d.default !== undefined) opts[k] = d.default;

@@ -6,6 +6,10 @@ export interface Globals { root: string; systemdCgroup: boolean; debug: boolean 
 export interface Command {
   name: string;
   usage: string;
+  /** one line for `runts --help` */
+  summary: string;
+  /** runc's urfave/cli moves options that follow the arguments in front of them, but for exec and ps */
+  keepOrder?: boolean;
   args: [min: number, max: number];
   options: OptSpec;
   /** exit status for errors (runc: 255 for exec, 1 otherwise) */

@@ -2,7 +2,8 @@
 // Parses, dispatches to one command, and is the one place that logs an error and exits. The
 // table of commands comes from the entry point: main.ts (every command) or main-lite.ts.
 import { OCI_VERSION } from '../spec/types.js';
-import { parseArgs, requireArgs, UsageError, type OptSpec } from './args.js';
+import { parseArgs, reorderArgs, requireArgs, UsageError, type OptSpec } from './args.js';
+import { commandHelp, globalHelp } from './help.js';
 import type { Command, Globals } from './command.js';
 import { log, out, setupLog } from './log.js';
 
@@ -22,9 +23,19 @@ function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
 }
 
-function help(commands: Command[]): string {
-  return ['usage: runts [global options] command [command options] [arguments...]', '', 'commands:',
-    ...commands.map((c) => `   ${c.usage}`), ''].join('\n');
+const HELP: OptSpec = { help: { type: 'boolean', alias: 'h' } };
+
+/** `runts help [CMD]`, `runts CMD --help`: the text, or undefined when no help was asked. */
+function helpText(commands: Command[], name: string, rest: string[], cmd?: Command): string | undefined {
+  if (name === 'help' || name === 'h') {
+    const c = commands.find((x) => x.name === rest[0]);
+    if (rest[0] && !c) throw new UsageError(`No help topic for '${rest[0]}'`);
+    return c ? commandHelp(c) : globalHelp(commands);
+  }
+  if (!cmd) return undefined;
+  const spec = { ...cmd.options, ...HELP };
+  const p = parseArgs(cmd.keepOrder ? rest : reorderArgs(rest, spec), spec);
+  return p.opts.help ? commandHelp(cmd) : undefined;
 }
 
 async function main(argv: string[], commands: Command[]): Promise<number> {
@@ -32,15 +43,19 @@ async function main(argv: string[], commands: Command[]): Promise<number> {
   setupLog({ log: g.opts.log as string | undefined, logFormat: g.opts['log-format'] as string, debug: !!g.opts.debug });
   if (g.opts.version) { out(version()); return 0; }
   const [name, ...rest] = g.args;
-  if (!name || g.opts.help) { out(help(commands)); return name ? 0 : 1; }
+  if (!name || g.opts.help) { out(globalHelp(commands)); return 0; }
   const cmd = commands.find((c) => c.name === name);
   if (!cmd) {
+    const text = helpText(commands, name, rest);
+    if (text !== undefined) { out(text); return 0; }
     if (MISSING[name]) throw new Error(`${name} is not implemented in runts yet`);
     throw new UsageError(`No help topic for '${name}'`);
   }
   const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
   try {
-    const p = parseArgs(rest, cmd.options);
+    const text = helpText(commands, name, rest, cmd);
+    if (text !== undefined) { out(text); return 0; }
+    const p = parseArgs(cmd.keepOrder ? rest : reorderArgs(rest, cmd.options), cmd.options);
     requireArgs(name, p.args, cmd.args[0], cmd.args[1]);
     return (await cmd.run(globals, p.opts, p.args)) ?? 0;
   } catch (e) {

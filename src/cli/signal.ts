@@ -1,11 +1,12 @@
 import { constants } from 'node:os';
 import { UsageError } from './args.js';
 
-/** A signal by name (with or without SIG) or number, as runc's kill takes it. */
+/** A signal by name (with or without SIG) or number, as runc's kill takes it; 0 checks that
+ * the process is there (kill(2)'s null signal). */
 export function parseSignal(text: string): number {
   if (/^\d+$/.test(text)) {
     const n = Number(text);
-    if (n > 0 && n <= 64) return n;
+    if (n >= 0 && n <= 64) return n;
   } else {
     const name = text.toUpperCase().startsWith('SIG') ? text.toUpperCase() : 'SIG' + text.toUpperCase();
     const n = (constants.signals as Record<string, number>)[name];

@@ -14,21 +14,21 @@ function describe(s: Saved, st: Status): Record<string, unknown> {
   const doc = stateDoc(s, st);
   return {
     ociVersion: doc.ociVersion, id: doc.id, pid: doc.pid ?? 0, status: st, bundle: s.bundle,
-    rootfs: s.rootfs, created: s.created, owner: s.owner, ...(doc.annotations ? { annotations: doc.annotations } : {}),
+    rootfs: s.rootfs, created: s.created, ...(doc.annotations ? { annotations: doc.annotations } : {}), owner: s.owner,
   };
 }
 
 export interface ListEntry { id: string; pid: number; status: Status; bundle: string; created: string; owner: string }
 
-export function listContainers(root: string): ListEntry[] {
+/** `list`: every container under root, as `state` describes it (runc's list --format json). */
+export function listContainers(root: string): (ListEntry & Record<string, unknown>)[] {
   let ids: string[];
   try { ids = readdirSync(root).sort(); } catch { return []; }
-  const out: ListEntry[] = [];
+  const out: (ListEntry & Record<string, unknown>)[] = [];
   for (const id of ids) {
     let s: Saved;
     try { s = readSaved(root, id); } catch { continue; }
-    const st = status(stateDir(root, id), s);
-    out.push({ id, pid: st === 'stopped' ? 0 : s.pid, status: st, bundle: s.bundle, created: s.created, owner: s.owner });
+    out.push(describe(s, status(stateDir(root, id), s)) as ListEntry & Record<string, unknown>);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // throttles; stats from the first family of files this kernel has (BFQ, CFQ, throttle).
 import type { Resources, ThrottleDevice, WeightDevice } from '../../spec/types.js';
 import { hasFile, readOptional, writeValue } from '../fs.js';
-import { CgroupError } from '../errors.js';
+import { CgroupError, unsupported } from '../errors.js';
 import type { BlkioKey, RawStats } from '../stats.js';
 import { wantsBlkio } from '../wants.js';
 import type { V1Controller } from './controller.js';
@@ -12,9 +12,16 @@ const THROTTLES = [
   ['throttleReadIOPSDevice', 'blkio.throttle.read_iops_device'], ['throttleWriteIOPSDevice', 'blkio.throttle.write_iops_device'],
 ] as const;
 
-function weightFiles(dir: string): { weight: string; device: string } {
-  return hasFile(dir, 'blkio.weight') ? { weight: 'blkio.weight', device: 'blkio.weight_device' }
-    : { weight: 'blkio.bfq.weight', device: 'blkio.bfq.weight_device' };
+/** CFQ's files, else BFQ's; none where no block device's scheduler supports weights. */
+function weightFiles(dir: string): { weight: string; device: string } | undefined {
+  if (hasFile(dir, 'blkio.weight')) return { weight: 'blkio.weight', device: 'blkio.weight_device' };
+  if (hasFile(dir, 'blkio.bfq.weight')) return { weight: 'blkio.bfq.weight', device: 'blkio.bfq.weight_device' };
+  return undefined;
+}
+
+function noWeights(setting: string, file: string): CgroupError {
+  return unsupported(`blockIO.${setting}`, file, 'not supported by this host: no I/O scheduler with weights '
+    + '(BFQ or CFQ) is available, so the kernel offers neither blkio.bfq.weight nor blkio.weight');
 }
 
 function setWeightDevices(dir: string, devices: WeightDevice[], file: string): void {
@@ -28,9 +35,11 @@ function set(dir: string, r: Resources): void {
   const b = r.blockIO;
   if (!b) return;
   const files = weightFiles(dir);
-  if (b.weight) writeValue(dir, files.weight, b.weight);
+  if (!files && b.weight) throw noWeights('weight', 'blkio.bfq.weight');
+  if (!files && b.weightDevice?.some((d) => d.weight)) throw noWeights('weightDevice', 'blkio.bfq.weight_device');
+  if (b.weight) writeValue(dir, files!.weight, b.weight);
   if (b.leafWeight) writeValue(dir, 'blkio.leaf_weight', b.leafWeight);
-  setWeightDevices(dir, b.weightDevice ?? [], files.device);
+  setWeightDevices(dir, b.weightDevice ?? [], files?.device ?? '');
   for (const [key, file] of THROTTLES) {
     for (const t of (b[key] ?? []) as ThrottleDevice[]) writeValue(dir, file, `${t.major}:${t.minor} ${t.rate}`);
   }

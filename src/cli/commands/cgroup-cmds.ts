@@ -4,42 +4,51 @@ import { pause, resume } from '../../container/pause.js';
 import { containerPids, psTable } from '../../container/ps.js';
 import { readResources, update } from '../../container/update.js';
 import { UsageError } from '../args.js';
+import { parseGoDuration } from '../duration.js';
+import { goJson } from '../go-json.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
 
 export const pauseCmd: Command = {
-  name: 'pause', usage: 'pause <container-id>', args: [1, 1], options: {},
+  name: 'pause', usage: 'pause <container-id>', summary: 'freeze every process of a container', args: [1, 1], options: {},
   run: (g, _o, [id]) => { pause(g.root, id); },
 };
 
 export const resumeCmd: Command = {
-  name: 'resume', usage: 'resume <container-id>', args: [1, 1], options: {},
+  name: 'resume', usage: 'resume <container-id>', summary: 'thaw a paused container', args: [1, 1], options: {},
   run: (g, _o, [id]) => { resume(g.root, id); },
 };
 
 export const psCmd: Command = {
   name: 'ps', usage: 'ps [command options] <container-id> [ps options]', args: [1, Infinity],
-  options: { format: { type: 'string', alias: 'f', default: 'table' } },
+  summary: 'list the processes of a container', keepOrder: true,
+  options: { format: { type: 'string', alias: 'f', default: 'table', describe: 'table (ps\'s own output) or json (the pids)' } },
   run: (g, o, [id, ...psArgs]) => {
     const pids = containerPids(g.root, id);
-    if (o.format === 'json') { out(JSON.stringify(pids) + '\n'); return; }
+    if (o.format === 'json') { out(JSON.stringify(pids.length ? pids : null) + '\n'); return; } // Go's nil slice
     if (o.format !== 'table') throw new UsageError(`invalid format option: ${o.format}`);
     out(psTable(pids, psArgs));
   },
 };
 
+/** --interval: a Go duration (as runc's flag), above zero. */
 function parseInterval(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text);
-  if (!m) throw new UsageError(`invalid value "${text}" for flag -interval`);
-  return Number(m[1]) * ({ ms: 1, s: 1000, m: 60000 }[m[2] ?? 's'] ?? 1000);
+  const ms = parseGoDuration(text);
+  if (ms === undefined) throw new UsageError(`invalid value "${text}" for flag -interval: parse error`);
+  if (ms <= 0) throw new UsageError('duration interval must be greater than 0');
+  return ms;
 }
 
 export const eventsCmd: Command = {
   name: 'events', usage: 'events [command options] <container-id>', args: [1, 1],
-  options: { stats: { type: 'boolean' }, interval: { type: 'string', default: '5s' } },
+  summary: 'print a container\'s resource usage and OOM events as JSON lines',
+  options: {
+    stats: { type: 'boolean', describe: 'print the usage once and exit' },
+    interval: { type: 'string', default: '5s', describe: 'how often usage is printed (a Go duration: 1s, 1m30s)' },
+  },
   run: async (g, o, [id]) => {
-    if (o.stats) { out(JSON.stringify(statsEvent(g.root, id)) + '\n'); return; }
-    await streamEvents(g.root, id, parseInterval(o.interval as string), (e) => out(JSON.stringify(e) + '\n'));
+    if (o.stats) { out(goJson(statsEvent(g.root, id)) + '\n'); return; }
+    await streamEvents(g.root, id, parseInterval(o.interval as string), (e) => out(goJson(e) + '\n'));
   },
 };
 
@@ -72,10 +81,10 @@ function fieldValue(flag: string, v: string): string | number {
 }
 
 export const updateCmd: Command = {
-  name: 'update', usage: 'update [command options] <container-id>', args: [1, 1],
+  name: 'update', usage: 'update [command options] <container-id>', args: [1, 1], summary: 'change a container\'s resource limits',
   options: {
-    resources: { type: 'string', alias: 'r' },
-    ...Object.fromEntries(Object.keys(FIELD_FLAGS).map((k) => [k, { type: 'string' as const }])),
+    resources: { type: 'string', alias: 'r', describe: 'a JSON file with linux.resources (- for stdin)' },
+    ...Object.fromEntries(Object.entries(FIELD_FLAGS).map(([k, [g, f]]) => [k, { type: 'string' as const, describe: `sets linux.resources.${g}.${f}` }])),
   },
   run: (g, o, [id]) => {
     const res: Record<string, Record<string, unknown>> = o.resources ? readResources(o.resources as string) as never : {};

@@ -4,12 +4,12 @@ import type { OptSpec } from '../args.js';
 import type { Globals } from '../command.js';
 
 export const createOptions: OptSpec = {
-  bundle: { type: 'string', alias: 'b', default: '' },
-  'console-socket': { type: 'string' },
-  'pid-file': { type: 'string' },
-  'no-pivot': { type: 'boolean' },
-  'no-new-keyring': { type: 'boolean' },
-  'preserve-fds': { type: 'number', default: 0 },
+  bundle: { type: 'string', alias: 'b', default: '', describe: 'the bundle directory (default: the current directory)' },
+  'console-socket': { type: 'string', describe: 'AF_UNIX socket that receives the pty master (process.terminal)' },
+  'pid-file': { type: 'string', describe: 'write the init\'s pid to this file' },
+  'no-pivot': { type: 'boolean', describe: 'do not use pivot_root (for a rootfs on a ramdisk)' },
+  'no-new-keyring': { type: 'boolean', describe: 'keep the caller\'s session keyring' },
+  'preserve-fds': { type: 'number', default: 0, describe: 'pass this many fds after stdio (3..) to the container' },
 };
 
 export function createParams(g: Globals, o: Record<string, unknown>, id: string): CreateOpts {

@@ -14,8 +14,11 @@ function row(e: ListEntry): string[] {
 }
 
 export const listCmd: Command = {
-  name: 'list', usage: 'list [command options]', args: [0, 0],
-  options: { format: { type: 'string', alias: 'f', default: 'table' }, quiet: { type: 'boolean', alias: 'q' } },
+  name: 'list', usage: 'list [command options]', args: [0, 0], summary: 'list the containers under the root',
+  options: {
+    format: { type: 'string', alias: 'f', default: 'table', describe: 'table or json' },
+    quiet: { type: 'boolean', alias: 'q', describe: 'print the ids only' },
+  },
   run: (g, o) => {
     const list = listContainers(g.root);
     if (o.quiet) { out(list.map((e) => e.id + '\n').join('')); return; }

@@ -3,7 +3,8 @@ import { createOptions, createParams } from './create-opts.js';
 import type { Command } from '../command.js';
 
 export const runCmd: Command = {
-  name: 'run', usage: 'run [command options] <container-id>', args: [1, 1],
-  options: { ...createOptions, detach: { type: 'boolean', alias: 'd' }, keep: { type: 'boolean' } },
+  name: 'run', usage: 'run [command options] <container-id>', args: [1, 1], summary: 'create and start a container',
+  options: { ...createOptions, detach: { type: 'boolean', alias: 'd', describe: 'return once the container runs' },
+    keep: { type: 'boolean', describe: 'keep the container after it stops (foreground only)' }, },
   run: (g, o, [id]) => run({ ...createParams(g, o, id), detach: !!o.detach, keep: !!o.keep }),
 };

@@ -8,8 +8,11 @@ import { out } from '../log.js';
 import type { Command } from '../command.js';
 
 export const specCmd: Command = {
-  name: 'spec', usage: 'spec [command options]', args: [0, 0],
-  options: { bundle: { type: 'string', alias: 'b', default: '' }, rootless: { type: 'boolean' } },
+  name: 'spec', usage: 'spec [command options]', args: [0, 0], summary: 'write a default config.json',
+  options: {
+    bundle: { type: 'string', alias: 'b', default: '', describe: 'the bundle directory to write config.json into' },
+    rootless: { type: 'boolean', describe: 'a config for a container run without root' },
+  },
   run: (_g, o) => {
     const path = join((o.bundle as string) || '.', 'config.json');
     if (existsSync(path)) throw new RuntimeError('File config.json exists. Remove it first');
@@ -18,6 +21,6 @@ export const specCmd: Command = {
 };
 
 export const featuresCmd: Command = {
-  name: 'features', usage: 'features', args: [0, 0], options: {},
+  name: 'features', usage: 'features', args: [0, 0], summary: 'print the features runts implements (JSON)', options: {},
   run: () => { out(JSON.stringify(features(seccompFeatures()), null, '    ') + '\n'); },
 };
