@@ -12,6 +12,7 @@ import { createCgroup } from './cgroup.js';
 import { launch, stagePaths } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
+import { startFailure } from './errors.js';
 import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
@@ -31,6 +32,10 @@ function listenExecSocket(dir: string): number {
   try { return listenUnix(EXEC_SOCK); } finally { process.chdir(cwd); }
 }
 
+function setUp<T>(f: () => T): T {
+  try { return f(); } catch (e) { throw startFailure(e); }
+}
+
 /** The created container; `console` when runts itself holds a foreground terminal's pty. */
 export interface Created { saved: Saved; console?: ProxyConsole }
 
@@ -47,7 +52,7 @@ export function create(o: CreateOpts): Created {
     sock = listenExecSocket(dir);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     const cg = cgroup;
-    pid = launch({
+    pid = setUp(() => launch({
       spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
       id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
       consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
@@ -59,7 +64,7 @@ export function create(o: CreateOpts): Created {
         if (spec.linux?.resources) cg.set(spec.linux.resources);
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
-    });
+    }));
     const saved: Saved = {
       id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
       owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,

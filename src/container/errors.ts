@@ -7,3 +7,10 @@ export class RuntimeError extends Error {
 export const errNotExist = () => new RuntimeError('container does not exist');
 export const errExist = () => new RuntimeError('container with given ID already exists');
 export const errNotRunning = () => new RuntimeError('container not running');
+
+/** A failure while the container is set up (after the bundle was accepted): runc's words lead it,
+ * as containerd and users see them ("OCI runtime create failed: ... unable to start container
+ * process: ..."). */
+export function startFailure(e: unknown): RuntimeError {
+  return new RuntimeError(`unable to start container process: ${(e as Error)?.message ?? String(e)}`);
+}

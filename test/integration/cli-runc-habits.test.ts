@@ -3,7 +3,7 @@
 // events --interval as a Go duration, integers above 2^53 in events JSON, ps --format json of a
 // container without processes.
 import t from 'tap';
-import { Harness, IS_RUNC, skipUnlessRoot } from '../lib/runtime.js';
+import { Harness, skipUnlessRoot } from '../lib/runtime.js';
 
 const opts = { skip: skipUnlessRoot };
 
@@ -91,4 +91,14 @@ t.test('events: --interval takes Go durations; integers above 2^53 exact; ps jso
   t.equal(ps.stdout, 'null\n', 'no processes: Go\'s nil slice');
   h.rt(['delete', id]);
 });
-void IS_RUNC;
+
+
+t.test('a failure while the container is set up reads "unable to start container process: ..." (issue 13: 16)', opts, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['true'], (s) => { s.mounts!.push({ destination: '/m', type: 'bind', source: '/nonexistent-rtst', options: ['bind'] }); });
+  const id = h.id();
+  const r = h.rt(['create', '--bundle', b.dir, id]);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /unable to start container process: .*nonexistent-rtst/);
+  t.equal(h.state(id), undefined, 'nothing is left');
+});

@@ -118,7 +118,7 @@ t.test('a source whose filesystem cannot be id-mapped fails, naming the mount', 
   const b = h.bundle(['true'], (s) => { s.mounts!.push(mount('/proc', ['bind'], [{ containerID: 0, hostID: 1000, size: 1 }])); });
   const r = h.run(b);
   t.equal(r.status, 1);
-  t.match(r.stderr, /^runts: mount \/proc to \/m: mount_setattr MOUNT_ATTR_IDMAP: invalid argument \(does the filesystem support id-mapped mounts on this kernel\?\)\n$/);
+  t.match(r.stderr, /^runts: unable to start container process: mount \/proc to \/m: mount_setattr MOUNT_ATTR_IDMAP: invalid argument \(does the filesystem support id-mapped mounts on this kernel\?\)\n$/);
 });
 
 t.test('id-mapped mounts that cannot be: not a bind, no mappings anywhere, a mapping the kernel refuses', { skip }, async (t) => {
@@ -133,7 +133,7 @@ t.test('id-mapped mounts that cannot be: not a bind, no mappings anywhere, a map
     ['an empty mapping', mount(src, ['bind'], []),
       /^runts: config\.json: \/mounts\/\d+: id-mapped mounts must have both uid and gid mappings specified\n$/],
     ['a mapping of size 0', mount(src, ['bind'], [{ containerID: 0, hostID: 1000, size: 0 }]),
-      new RegExp(`^runts: mount ${src} to /m: write uid_map of the mount's user namespace: invalid argument\\n$`)],
+      new RegExp(`^runts: unable to start container process: mount ${src} to /m: write uid_map of the mount's user namespace: invalid argument\\n$`)],
   ];
   for (const [what, m, err] of cases) {
     const r = h.run(h.bundle(['true'], (s) => { s.mounts!.push(m); }));
