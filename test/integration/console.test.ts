@@ -198,3 +198,20 @@ t.test('CVE-2025-52565: an image\'s /dev/pts symlinks are never used to make the
   checkTarget(t, b);
   rc.stop();
 });
+
+t.test('a read-only /dev with a terminal: /dev/console is mounted all the same (issue 13: 5)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const b = terminal(h, ['then', 'stat', '/dev/console', '--', 'write', '/dev/rtst-ro', 'x'], undefined, (s) => {
+    const dev = s.mounts!.find((m) => m.destination === '/dev')!;
+    dev.options = [...(dev.options ?? []), 'ro'];
+  });
+  const id = h.id();
+  const rc = receiver(h.dir, ['eof']);
+  const r = h.rt(['run', '-d', '--bundle', b.dir, '--console-socket', rc.sock, id]);
+  t.equal(r.status, 0, r.stderr);
+  const got = await rc.done;
+  t.match(got.output, new RegExp(`^c 620 0 5 136:${got.header.ptn}\\r\\n`), '/dev/console is the pty');
+  t.match(got.output, /errno EROFS/, '/dev itself is read-only');
+  h.waitForState(id, 'stopped');
+  t.equal(h.rt(['delete', id]).status, 0);
+});

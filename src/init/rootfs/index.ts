@@ -30,7 +30,7 @@ import {
 } from './pivot.js';
 import type { Ctx, Prepared, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
-import { mkdirAllInRoot, openRoot } from './safe-path.js';
+import { mkdirAllInRoot, openOrCreateFileInRoot, openRoot, type Root } from './safe-path.js';
 import { writeSysctls } from './sysctl.js';
 
 export type { RootfsPlan } from './plan.js';
@@ -55,6 +55,12 @@ function createCwd(ctx: Ctx): void {
 /** Whether the config makes any mount (without a mount namespace, runts' own namespace gets them). */
 function mountsWanted(spec: RootfsPlan['spec'], entries: number): boolean {
   return entries > 0 || !!spec.root?.readonly || !!spec.linux?.maskedPaths?.length || !!spec.linux?.readonlyPaths?.length;
+}
+
+/** runts-finalize mounts the pty on /dev/console after /dev may have become read-only: its
+ * mount point is made now, as runc makes it before the read-only remount. */
+function makeConsoleMountpoint(root: Root): void {
+  closeFd(openOrCreateFileInRoot(root, '/dev/console', 0o666));
 }
 
 /** idmappedSource: how the init gets an id-mapped mount's source from the parent. */
@@ -84,6 +90,7 @@ export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSo
     setupDevSymlinks(ctx);
   }
   createCwd(ctx);
+  if (spec.process?.terminal) makeConsoleMountpoint(ctx.root);
   prepared.set(plan, { ctx, entries, setupDev, rootPropagation });
 }
 
