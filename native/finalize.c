@@ -311,10 +311,11 @@ static char *run_hook(const struct hook *h, const char *state)
 		_exit(127);
 	}
 	close(in[0]), close(out[1]);
-	signal(SIGPIPE, SIG_IGN);
+	void (*pipe_was)(int) = signal(SIGPIPE, SIG_IGN);
 	if (state)
 		(void)!write(in[1], state, strlen(state));
 	close(in[1]);
+	signal(SIGPIPE, pipe_was); /* the process must not inherit an ignored SIGPIPE */
 	char output[512] = "";
 	size_t olen = 0;
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status = 0;
@@ -429,10 +430,19 @@ static void apply_seccomp(const struct plan *p)
 		bail("%s: %s", failed, errtext(errno));
 }
 
+/* startContainer hooks run last, in the process's own context (user, capabilities, seccomp
+ * filter), as runc runs them right before its execve. */
+static void run_start_hooks(const struct plan *p)
+{
+	for (size_t i = 0; i < p->nhooks; i++) {
+		char *err = run_hook(&p->hooks[i], p->state_json);
+		if (err)
+			bail("%s", err);
+	}
+}
+
 static void exec_process(const struct plan *p, const char *path)
 {
-	for (size_t i = 0; i < p->nkeep; i++)
-		fcntl(p->keep[i], F_SETFD, 0);
 	default_signals(); /* before seccomp: a profile may refuse rt_sigaction */
 	if (p->has_umask)
 		umask((mode_t)p->umask);
@@ -448,6 +458,9 @@ static void exec_process(const struct plan *p, const char *path)
 		bail("prctl(PR_SET_NO_NEW_PRIVS): %s", errtext(errno));
 	if (p->seccomp.filter && p->nnp)
 		apply_seccomp(p);
+	run_start_hooks(p);
+	for (size_t i = 0; i < p->nkeep; i++) /* after the hooks: they get stdio only */
+		fcntl(p->keep[i], F_SETFD, 0);
 	execve(path, p->argv, p->envp ? p->envp : (char *[]){ NULL });
 	bail("exec %s: %s", path, errtext(errno));
 }
@@ -486,11 +499,6 @@ int main(int argc, char **argv)
 	close(sync_fd);
 	sync_fd = -1;
 	wait_for_start(&p);
-	for (size_t i = 0; i < p.nhooks; i++) {
-		char *err = run_hook(&p.hooks[i], p.state_json);
-		if (err)
-			bail("%s", err);
-	}
 	exec_process(&p, path);
 	return 1;
 }

@@ -271,3 +271,26 @@ t.test('a failing poststop hook: a warning, the other poststop hooks run, delete
   h.rt(['delete', '--force', id]);
   nothingLeft(t, h, id);
 });
+
+t.test('a startContainer hook runs under the container\'s seccomp filter (issue 13: 7)', opts, async (t) => {
+  // The spec does not say; runc runs the startContainer hooks right before its execve, after the
+  // filter is loaded (and the user and capabilities are set): a hook's mkdir is killed by a
+  // profile that forbids mkdir.
+  const h = new Harness(t);
+  const hb = new HookBundle(h, ['write', '/hooklog/ran', 'yes'], (k) => {
+    k.startContainer.push({ path: '/multitool', args: ['startContainer', 'syscall', 'mkdir'] });
+  });
+  hb.b.spec.linux!.seccomp = {
+    defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'],
+    syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_KILL' }],
+  };
+  hb.b.write();
+  const id = h.id();
+  succeeds(t, h.rt(['create', '--bundle', hb.b.dir, id]), 'create');
+  const r = h.rt(['start', id]);
+  if (IS_RUNC) t.pass('runc 1.1.5\'s start exits 0 when a startContainer hook fails (its init reports it to no one)');
+  else t.match(oneError(t, r, 'startContainer hook under seccomp'), /startContainer hook .*signal 31/, 'the hook was killed by SIGSYS');
+  t.notOk(existsSync(join(hb.logDir, 'ran')), 'the process never ran');
+  h.rt(['delete', '--force', id]);
+  nothingLeft(t, h, id);
+});
