@@ -36,6 +36,9 @@ export function start(root: string, id: string): Saved {
     const st = status(dir, saved);
     if (st === 'stopped') throw new RuntimeError('cannot start a container that has stopped');
     if (st !== 'created') throw new RuntimeError('cannot start an already running container');
+    // Refused before the init is released, so that the container stays as it was (runtime.md:
+    // a failed operation has no effect on the container).
+    if (!saved.spec.process) throw new RuntimeError('cannot start a container that has no process: config.json has no "process"');
     const failure = release(dir, saved);
     if (failure) {
       destroy(dir, saved);

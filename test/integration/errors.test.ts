@@ -70,7 +70,7 @@ t.test('start of a container without process fails; delete leaves nothing', {
   const b = h.bundle(['true'], (s) => { delete s.process; });
   t.equal(h.rt(['create', '--bundle', b.dir, id]).status, 0, 'create accepts it');
   t.match(oneError(t, h.rt(['start', id]), 'start'), /process/, 'the error says there is no process');
-  t.not(h.state(id)?.status, 'running');
+  t.equal(h.state(id)?.status, 'created', 'the failed start left it as it was (issue 13: 12)');
   t.equal(h.rt(['delete', '--force', id]).status, 0);
   nothingLeft(t, h, id);
 });
