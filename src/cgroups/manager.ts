@@ -1,6 +1,6 @@
 // The cgroupfs manager for v1, v2 and hybrid hosts: one directory per joined hierarchy
 // (v1 controller names, and "" for cgroup2), all handled through the same paths map.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { Device, Resources } from '../spec/types.js';
 import { CgroupError, errCode, fileError } from './errors.js';
 import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
@@ -29,8 +29,10 @@ export class FsManager implements CgroupManager {
   private dirs: Record<string, string>;
   private appliedJson?: string;
   private devicesApplied = false;
-  /** The cgroup was found in use by someone else: never remove it. */
+  /** The cgroup was found in use by someone else: remove only the directories made here. */
   private foreign = false;
+  /** The directories this manager made (they did not exist before apply). */
+  private made = new Set<string>();
 
   constructor(dirs: Record<string, string>, private readonly o: ManagerOptions) {
     this.dirs = { ...dirs };
@@ -63,6 +65,7 @@ export class FsManager implements CgroupManager {
   /** Creates every directory; rootless without an explicit path drops hierarchies it may not use. */
   private makeDirs(mounts: Record<string, string>, explicitPath: boolean): void {
     for (const [key, dir] of Object.entries(this.dirs)) {
+      if (!existsSync(dir)) this.made.add(dir);
       try {
         if (key === 'cpuset') createCpuset(mounts[key], dir);
         else if (key === '') createV2(mounts[key], dir);
@@ -154,9 +157,9 @@ export class FsManager implements CgroupManager {
   }
 
   destroy(): void {
-    if (this.foreign) return;
-    try { if (this.frozen()) this.thaw(); } catch { /* removal below reports what matters */ }
-    let left = [...new Set(Object.values(this.dirs))].sort((a, b) => b.length - a.length);
+    if (!this.foreign) { try { if (this.frozen()) this.thaw(); } catch { /* removal below reports what matters */ } }
+    const mine = Object.values(this.dirs).filter((d) => !this.foreign || this.made.has(d));
+    let left = [...new Set(mine)].sort((a, b) => b.length - a.length);
     const deadline = Date.now() + 5000;
     for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
       let last: unknown;

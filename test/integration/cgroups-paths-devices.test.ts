@@ -2,7 +2,8 @@
 // runtime's own cgroups), that delete removes them in every hierarchy, and linux.resources.devices
 // seen from inside: a node made through linux.devices opens only when a rule allows it.
 import t, { type Test } from 'tap';
-import { posix } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { Harness, ID_PREFIX, skipUnlessRoot } from '../lib/runtime.js';
 import { alive, cgroupRoots, controllerDir } from '../lib/host.js';
 import { cgFile, cgroupPathsOf, createWith, existing, expectedDirs, removePath } from './cgroups-lib.js';
@@ -68,4 +69,20 @@ t.test('devices: the v1 devices.list of a created container', { skip: skipUnless
   t.ok(list.includes('c 10:229 rw'), 'the allowed rule');
   t.ok(list.includes('c 1:3 rwm'), 'runc\'s default rules: /dev/null');
   t.notOk(list.includes('a *:* rwm'), 'not everything');
+});
+
+t.test('create refused on a frozen cgroup leaves only what was there before (issue 13: 13)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const path = `/${ID_PREFIX}frozen-${process.pid}`;
+  t.teardown(() => removePath(path));
+  const want = expectedDirs(path);
+  const freezer = want.freezer ?? want[''];
+  mkdirSync(freezer);
+  writeFileSync(join(freezer, want.freezer ? 'freezer.state' : 'cgroup.freeze'), want.freezer ? 'FROZEN' : '1');
+  const c = createWith(h, {}, ['hold'], (s) => { s.linux!.cgroupsPath = path; });
+  t.equal(c.r.status, 1, 'create fails');
+  t.match(c.r.stderr, /frozen/, 'because the cgroup is frozen');
+  t.equal(h.state(c.id), undefined, 'no container is left');
+  t.same(existing(want), [freezer], 'only the frozen cgroup, which was there before, is left');
+  if (want.freezer) writeFileSync(join(freezer, 'freezer.state'), 'THAWED');
 });
