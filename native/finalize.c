@@ -305,6 +305,8 @@ static char *run_hook(const struct hook *h, const char *state)
 	if (pid == 0) {
 		dup2(in[0], 0), dup2(out[1], 1), dup2(out[1], 2);
 		default_signals();
+		if (chdir("/") < 0) /* the container's root, as runc runs startContainer hooks */
+			_exit(127);
 		char *dflt[] = { h->path, NULL };
 		execve(h->path, h->argv ? h->argv : dflt, h->envp ? h->envp : (char *[]){ NULL });
 		dprintf(2, "exec %s: %s", h->path, errtext(errno));

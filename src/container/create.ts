@@ -79,7 +79,7 @@ export function create(o: CreateOpts): Created {
     try { detachRootfsBind(rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
     try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
     // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
-    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }));
+    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }), bundle);
     removeStateDir(dir);
     throw e;
   } finally {

@@ -24,9 +24,9 @@ export function killAndReap(pid: number): void {
 }
 
 /** runtime.md step 13: a failing poststop hook is a warning; the remaining hooks still run. */
-export function runPoststop(spec: Spec, stateJson: string): void {
+export function runPoststop(spec: Spec, stateJson: string, bundle: string): void {
   (spec.hooks?.poststop ?? []).forEach((h, i) => {
-    try { runHook(h, stateJson, 'poststop', i); } catch (e) { warn((e as Error).message); }
+    try { runHook(h, stateJson, 'poststop', i, bundle); } catch (e) { warn((e as Error).message); }
   });
 }
 
@@ -38,6 +38,6 @@ export function destroy(dir: string, s: Saved): void {
   if (isAlive(s)) killAndReap(s.pid);
   detachRootfsBind(s.rootfs, s.rootfsBind);
   cg?.destroy();
-  runPoststop(s.spec, JSON.stringify(stateDoc(s, 'stopped')));
+  runPoststop(s.spec, JSON.stringify(stateDoc(s, 'stopped')), s.bundle);
   removeStateDir(dir);
 }

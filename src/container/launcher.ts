@@ -95,8 +95,8 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: o.paths.idmap };
   serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
   o.beforeHooks?.();
-  runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart');
-  runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime');
+  runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart', o.bundle);
+  runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime', o.bundle);
   writeMessage(fd, MSG.HOOKS_DONE);
   expectMessage(fd, MSG.ROOTFS_READY, 'the container init');
   const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);

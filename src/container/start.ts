@@ -46,7 +46,7 @@ export function start(root: string, id: string): Saved {
     }
   });
   try {
-    runHooks(saved.spec.hooks?.poststart, JSON.stringify(stateDoc(saved, 'running')), 'poststart');
+    runHooks(saved.spec.hooks?.poststart, JSON.stringify(stateDoc(saved, 'running')), 'poststart', saved.bundle);
   } catch (e) {
     if (existsSync(dir)) withLock(dir, () => destroy(dir, saved));
     throw e;

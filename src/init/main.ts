@@ -36,7 +36,7 @@ function main(syncFd: number, finalizeFd: number): never {
   prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
-  runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
+  runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer', plan.rootfs);
   finishRootfs(plan);
   writeMessage(syncFd, MSG.ROOTFS_READY);
   // Node marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists

@@ -1,6 +1,9 @@
 // Runs one OCI hook: path, args (args[0] is argv[0]), env, the state JSON on stdin, and a
-// timeout after which it is killed. Used by the parent and by the Node init.
+// timeout after which it is killed, in the directory the phase runs in (runc: the bundle for
+// the runtime's hooks, the container's root for createContainer). Used by the parent and by the
+// Node init.
 import type * as ChildProcess from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { Hook } from '../spec/types.js';
 
 function envObject(list: string[] | undefined): Record<string, string> {
@@ -13,14 +16,14 @@ function envObject(list: string[] | undefined): Record<string, string> {
 }
 
 /** Throws an Error naming the phase, the hook and what went wrong. */
-export function runHook(hook: Hook, stateJson: string, phase: string, index: number): void {
+export function runHook(hook: Hook, stateJson: string, phase: string, index: number, cwd: string): void {
   const name = `error running ${phase} hook #${index}`;
   // Loaded here, not at start-up: child_process pulls in net, stream and dgram (state and list never run hooks).
   const { spawnSync } = require('node:child_process') as typeof ChildProcess;
   const r = spawnSync(hook.path, (hook.args ?? [hook.path]).slice(1), {
     argv0: hook.args?.[0] ?? hook.path, env: envObject(hook.env), input: stateJson,
     timeout: hook.timeout ? hook.timeout * 1000 : undefined, killSignal: 'SIGKILL',
-    stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20,
+    stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20, cwd: existsSync(cwd) ? cwd : '/',
   });
   const err = r.error as NodeJS.ErrnoException | undefined;
   if (err?.code === 'ETIMEDOUT') throw new Error(`${name}: ${hook.path}: timeout after ${hook.timeout} seconds`);
@@ -30,6 +33,6 @@ export function runHook(hook: Hook, stateJson: string, phase: string, index: num
   throw new Error(`${name}: ${hook.path}: ${how}, stdout: ${String(r.stdout ?? '').trim()}, stderr: ${String(r.stderr ?? '').trim()}`);
 }
 
-export function runHooks(hooks: Hook[] | undefined, stateJson: string, phase: string): void {
-  (hooks ?? []).forEach((h, i) => runHook(h, stateJson, phase, i));
+export function runHooks(hooks: Hook[] | undefined, stateJson: string, phase: string, cwd: string): void {
+  (hooks ?? []).forEach((h, i) => runHook(h, stateJson, phase, i, cwd));
 }

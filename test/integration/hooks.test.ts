@@ -20,7 +20,7 @@ const ANNOTATIONS = { 'org.example.hooks': 'yes', 'org.example.space': 'a b' };
 
 interface State { ociVersion: string; id: string; status: string; pid?: number; bundle: string; annotations?: Record<string, string> }
 interface Call {
-  argv: string[]; env: string[]; stdin: string; state: State; pid: number; mntns: string; pidns: string; netns: string;
+  argv: string[]; env: string[]; stdin: string; state: State; pid: number; cwd: string; mntns: string; pidns: string; netns: string;
   mounts: string[]; target?: { pid: number; root: string; exe: string; mntns: string; mounts: string[] };
 }
 
@@ -293,4 +293,22 @@ t.test('a startContainer hook runs under the container\'s seccomp filter (issue 
   t.notOk(existsSync(join(hb.logDir, 'ran')), 'the process never ran');
   h.rt(['delete', '--force', id]);
   nothingLeft(t, h, id);
+});
+
+t.test('hooks\' working directories: the bundle for the runtime\'s, the container\'s root for createContainer and startContainer (issue 13: 6)', opts, async (t) => {
+  const h = new Harness(t);
+  const hb = new HookBundle(h, ['true'], (k, x) => { for (const p of PHASES) k[p].push(x.hook(p, p)); });
+  const { b } = hb, id = h.id();
+  const elsewhere = h.dir; // the caller's cwd is neither the bundle nor the rootfs
+  succeeds(t, h.rt(['create', '--bundle', b.dir, id], { cwd: elsewhere }), 'create');
+  succeeds(t, h.rt(['start', id], { cwd: elsewhere }), 'start');
+  h.waitForState(id, 'stopped');
+  succeeds(t, h.rt(['delete', id], { cwd: elsewhere }), 'delete');
+  const cwd = Object.fromEntries(hb.calls().map((c) => [c.argv[0], c.cwd]));
+  for (const p of ['prestart', 'createRuntime', 'poststart']) t.equal(cwd[p], b.dir, `${p}: the bundle`);
+  t.equal(cwd.poststop, b.dir, 'poststop: the bundle', {
+    skip: IS_RUNC && 'runc 1.1.5\'s delete runs poststop hooks in the caller\'s cwd (only create and run chdir to the bundle)',
+  });
+  t.equal(cwd.createContainer, b.rootfs, 'createContainer: the container\'s root (before pivot_root)');
+  t.equal(cwd.startContainer, '/', 'startContainer: the container\'s root');
 });
