@@ -20,8 +20,6 @@ export const CAPABILITIES: readonly string[] = [
 export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'];
 export const NAMESPACE_NAMES = ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'];
 
-/** Mount options runts refuses for now (see conformance/DEVIATIONS.md). */
-const UNSUPPORTED_MOUNT_OPTIONS = new Set(['tmpcopyup']);
 
 /** Filled in by src/seccomp when it is built in; absent means seccomp is not supported. */
 export interface SeccompFeatures {
@@ -33,7 +31,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
     hooks: HOOK_NAMES,
-    mountOptions: MOUNT_OPTION_NAMES.filter((o) => !UNSUPPORTED_MOUNT_OPTIONS.has(o)),
+    mountOptions: MOUNT_OPTION_NAMES,
     linux: {
       namespaces: NAMESPACE_NAMES,
       capabilities: [...CAPABILITIES],

@@ -60,17 +60,22 @@ const RECURSIVE_OPTIONS: Record<string, { set: number; clr: number }> = {
 /** Options with no flag: they ask for an id-mapped mount. */
 const IDMAP_OPTIONS = new Set(['idmap', 'ridmap']);
 
+/** runc's extension for tmpfs: copy what the image has under the destination into the new
+ * tmpfs ("notmpcopyup", Podman's way of saying no, is the default). */
+const COPYUP_OPTIONS: Record<string, boolean> = { tmpcopyup: true, notmpcopyup: false };
+
 export interface ParsedMountOptions {
   flags: number;          // for mount(2)
   propagation: number[];  // each applied with its own mount(2) call after the mount
   attrSet: number;        // mount_setattr(AT_RECURSIVE) attr_set
   attrClr: number;        // mount_setattr(AT_RECURSIVE) attr_clr
   idmap: 'none' | 'idmap' | 'ridmap';
+  copyUp: boolean;        // tmpcopyup (tmpfs only)
   data: string;           // unknown options, comma-joined, passed to the filesystem
 }
 
 export function parseMountOptions(options: readonly string[] = []): ParsedMountOptions {
-  const out: ParsedMountOptions = { flags: 0, propagation: [], attrSet: 0, attrClr: 0, idmap: 'none', data: '' };
+  const out: ParsedMountOptions = { flags: 0, propagation: [], attrSet: 0, attrClr: 0, idmap: 'none', copyUp: false, data: '' };
   const data: string[] = [];
   for (const opt of options) {
     const f = FLAG_OPTIONS[opt];
@@ -80,6 +85,7 @@ export function parseMountOptions(options: readonly string[] = []): ParsedMountO
     const r = RECURSIVE_OPTIONS[opt];
     if (r) { out.attrSet = (out.attrSet & ~r.clr) | r.set; out.attrClr |= r.clr; continue; }
     if (IDMAP_OPTIONS.has(opt)) { out.idmap = opt as 'idmap' | 'ridmap'; continue; }
+    if (opt in COPYUP_OPTIONS) { out.copyUp = COPYUP_OPTIONS[opt]; continue; }
     data.push(opt);
   }
   out.data = data.join(',');
@@ -91,7 +97,7 @@ export const PROPAGATION_FLAGS = PROPAGATION_OPTIONS;
 /** Every option name runts handles specially (the rest are passed on as filesystem data). */
 export const MOUNT_OPTION_NAMES: readonly string[] = [
   ...Object.keys(FLAG_OPTIONS), ...Object.keys(PROPAGATION_OPTIONS),
-  ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS,
+  ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS, ...Object.keys(COPYUP_OPTIONS),
 ].sort();
 
 /** How a mount is id-mapped: by its idmap or ridmap option, else (as runc) by having

@@ -45,7 +45,16 @@ function checkMounts(spec: Spec): void {
       if (m[k]?.includes('\0')) fail(`/mounts/${i}/${k}`, 'mount field contains null byte');
     }
     if (idmapKind(m) !== 'none') checkIdmapMount(spec, m, i);
+    checkBindOptions(m, i);
   });
+}
+
+/** A bind mount takes no filesystem data: an option runts does not know would be dropped. */
+function checkBindOptions(m: Mount, i: number): void {
+  const o = parseMountOptions(m.options);
+  if ((m.type !== 'bind' && !(o.flags & MS.BIND)) || !o.data) return;
+  const bad = o.data.split(',')[0];
+  fail(`/mounts/${i}/options`, `unknown mount option ${JSON.stringify(bad)} for a bind mount`);
 }
 
 /** An id-mapped mount (runc's rules and texts): a bind, with mappings of its own or, for an

@@ -189,3 +189,36 @@ t.test('a bind onto a dangling symlink creates its target inside the rootfs (res
   t.equal(r.stdout, 'nameserver 192.0.2.1\n', 'the container reads the bound file through its link');
   t.ok(existsSync(join(b.rootfs, 'run/systemd/resolve/stub-resolv.conf')), 'the link target was created inside the rootfs');
 });
+
+t.test('tmpcopyup: the image\'s content under a tmpfs is copied into it (issue 13: 11)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(seq(['cat', '/plain/f'], ['stat', '/data/f'], ['cat', '/data/f'], ['stat', '/data/sub'],
+    ['readlink', '/data/link'], ['cat', '/data/sub/g'], ['write', '/data/new', 'x']), (s) => {
+    s.mounts!.push({ destination: '/data', type: 'tmpfs', source: 'tmpfs', options: ['tmpcopyup', 'nosuid'] });
+    s.mounts!.push({ destination: '/plain', type: 'tmpfs', source: 'tmpfs', options: ['nosuid'] });
+  });
+  for (const d of ['data/sub', 'plain']) mkdirSync(join(b.rootfs, d), { recursive: true, mode: 0o750 });
+  writeFileSync(join(b.rootfs, 'data/f'), 'image\n', { mode: 0o604 });
+  writeFileSync(join(b.rootfs, 'data/sub/g'), 'deeper\n');
+  writeFileSync(join(b.rootfs, 'plain/f'), 'hidden');
+  hostRun(['chown', '1000:1001', join(b.rootfs, 'data/f')]);
+  symlinkSync('../etc/x', join(b.rootfs, 'data/link'));
+  t.same(lines(t, h, b), ['errno ENOENT', 'f 604 1000 1001 0:0', 'image', 'd 750 0 0 0:0', '../etc/x', 'deeper', 'ok'],
+    'files, modes, owners, directories and symlinks copied; the tmpfs is writable; without tmpcopyup it starts empty');
+  t.notOk(existsSync(join(b.rootfs, 'data/new')), 'the image is left unchanged');
+});
+
+t.test('an option runts does not know on a bind mount is refused, naming it (issue 13: 11)', {
+  skip: skipUnlessRoot || (IS_RUNC && 'runc 1.1.5 passes unknown options of a bind mount on as filesystem data, which the kernel ignores'),
+}, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['true'], (s) => {
+    s.mounts!.push({ destination: '/m', type: 'bind', source: h.dir, options: ['rbind', 'size=10m', 'ro'] });
+  });
+  const id = h.id();
+  const r = h.rt(['create', '--bundle', b.dir, id]);
+  t.equal(r.status, 1);
+  t.match(r.stderr, /\/mounts\/\d+\/options: unknown mount option "size=10m" for a bind mount/);
+  t.equal(r.stderr.trim().split('\n').length, 1, 'one line');
+  t.equal(h.state(id), undefined, 'nothing is left');
+});

@@ -13,6 +13,7 @@ import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { labelledData, labelMqueue } from './label.js';
 import { checkProcMount } from './proc-checks.js';
+import { copyUp } from './copyup.js';
 import {
   displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
   tryOpenChild, tryOpenInRoot,
@@ -211,6 +212,7 @@ export function mountPlain(ctx: Ctx, e: MountEntry, d?: { dest: Dest; data: stri
   let top = -1;
   try {
     top = mountOnto(ctx, e, dest, e.source, e.type, flags, labelledData(ctx, e.type, data));
+    if (e.type === 'tmpfs' && e.opts.copyUp) copyUp(dest.fd, top, e.dest);
     labelMqueue(ctx, e.type, top, e.dest);
     applyPropagation(e, top);
     applyRecursiveAttrs(e, top);
