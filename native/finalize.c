@@ -304,6 +304,10 @@ static char *run_hook(const struct hook *h, const char *state)
 		return snprintf(err, sizeof err, "fork: %s", errtext(errno)), err;
 	if (pid == 0) {
 		dup2(in[0], 0), dup2(out[1], 1), dup2(out[1], 2);
+		/* the state, stdout and stderr only: not the preserved fds, nor the exec socket */
+		if (syscall(SYS_close_range, 3, ~0U, 0) < 0)
+			for (int fd = 3; fd < 65536; fd++)
+				close(fd);
 		default_signals();
 		char *dflt[] = { h->path, NULL };
 		execve(h->path, h->argv ? h->argv : dflt, h->envp ? h->envp : (char *[]){ NULL });
