@@ -26,7 +26,7 @@ export const RT_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(proce
 /** `env -i K=V... argv`: tap's processinfo adds its NODE_OPTIONS and _TAPJS_* variables to
  * every spawn of the test process (whatever env is given); env(1) drops them again, so the
  * runtime, and the hooks it runs, get exactly `env`. */
-function withEnv(env: NodeJS.ProcessEnv, argv: string[]): [string, string[]] {
+export function withEnv(env: NodeJS.ProcessEnv, argv: string[]): [string, string[]] {
   return ['/usr/bin/env', ['-i', ...Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), ...argv]];
 }
 
