@@ -19,9 +19,10 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { BIN, Harness, ID_PREFIX, IS_RUNC, RT_ENV, skipUnlessRoot, testSpec, withEnv } from '../lib/runtime.js';
+import { BIN, Harness, ID_PREFIX, IS_RUNC, RT_ENV, info, skipUnlessRoot, testSpec, withEnv, type Result } from '../lib/runtime.js';
 import { cgroupDirs, mountsUnder, removeCgroups } from '../lib/host.js';
-import { processesOf } from '../lib/nothing-left.js';
+import { errorText, nothingLeft, oneError, processesOf } from '../lib/nothing-left.js';
+import type { Spec } from '../../src/spec/types.js';
 import { BAD_IDS, configMutants, processMutants, resourceMutants } from './bad-input-gen.js';
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 12);
@@ -219,4 +220,76 @@ t.test('bad ids, bad flags, bad exec --process and update -r documents', { skip:
   t.equal(h.rt(['delete', '--force', id]).status, 0);
   t.same(readdirSync(h.root), [], 'no state dir in the root');
   t.same(processesOf(h, h.dir), [], 'no process');
+});
+
+t.test('the cases of the issue, with their messages', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['exit', '0']);
+  const good = readFileSync(join(b.dir, 'config.json'), 'utf8');
+  const create = (what: string, id = h.id()) => ({ r: h.rt(['create', '--bundle', b.dir, id]), id, what });
+  const fails = (x: { r: Result; id: string; what: string }): string => {
+    const msg = oneError(t, x.r, x.what);
+    nothingLeft(t, h, x.id);
+    return msg;
+  };
+
+  writeFileSync(join(b.dir, 'config.json'), good.replace('{', '{\n  // a comment\n'));
+  const comment = fails(create('a comment'));
+  if (!IS_RUNC) t.match(comment, /^config\.json: invalid JSON at line 2, column 3: /, 'the position, on one line');
+
+  const deepCfg = good.replace(/\n}\s*$/, `,\n"annotations": {"a": ${'['.repeat(10_000)}${']'.repeat(10_000)}}\n}`);
+  writeFileSync(join(b.dir, 'config.json'), deepCfg);
+  const deep = fails(create('10,000 levels'));
+  if (!IS_RUNC) t.match(deep, /nested deeper than 1000 levels/);
+
+  writeFileSync(join(b.dir, 'config.json'), good);
+  const msgId = oneError(t, h.rt(['create', '--bundle', b.dir, 'a\nb']), 'an id with a newline');
+  if (!IS_RUNC) t.equal(msgId, 'invalid id format: a\\nb', 'the id echoed escaped');
+
+  const pfdId = h.id();
+  const pfd = h.rt(['create', '--preserve-fds', '-1', '--bundle', b.dir, pfdId]);
+  if (IS_RUNC) {
+    t.comment('--preserve-fds -1: runc 1.1.5 takes -1 as a huge number and creates the container');
+    h.rt(['delete', '--force', pfdId]);
+  } else t.equal(oneError(t, pfd, '--preserve-fds -1'), 'invalid value "-1" for flag -preserve-fds: parse error', 'a flag error');
+  nothingLeft(t, h, pfdId);
+
+  const nul = (edit: (s: Spec) => void, path: string, runcAccepts?: string) => {
+    const spec = JSON.parse(good) as Spec;
+    edit(spec);
+    writeFileSync(join(b.dir, 'config.json'), JSON.stringify(spec));
+    if (IS_RUNC && runcAccepts) { t.comment(`${path}: ${runcAccepts}`); h.rt(['delete', '--force', create(path).id]); return; }
+    const msg = fails(create(path));
+    if (!IS_RUNC) t.ok(msg.includes(path), `${path}: named (${msg})`);
+  };
+  nul((s) => { s.root!.path = 'root\0fs'; }, '/root/path');
+  nul((s) => { s.process!.args = ['/multitool', 'echo', 'a\0b']; }, '/process/args/2', 'runc 1.1.5 creates it and fails only at start ("exec /multitool: invalid argument")');
+  nul((s) => { s.process!.cwd = '/tmp\0/../etc'; }, '/process/cwd');
+  nul((s) => { s.hostname = 'rt\0st'; }, '/hostname', 'runc 1.1.5 creates and runs it');
+  writeFileSync(join(b.dir, 'config.json'), good);
+});
+
+t.test('exec --process: the process schema, runc\'s defaults', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['hold']);
+  const id = h.id();
+  t.equal(h.rt(['run', '-d', '--bundle', b.dir, id]).status, 0);
+  const file = join(h.dir, 'process.json');
+  const exec = (doc: unknown) => { writeFileSync(file, JSON.stringify(doc)); return h.rt(['exec', '--process', file, id]); };
+  let r = exec({ args: ['/multitool', 'info'], cwd: '/' });
+  t.equal(r.status, 0, `without user: ${r.stderr}`);
+  if (r.status === 0) t.match(info(r.stdout), { uid: 0, gid: 0 }, 'uid 0, gid 0, as runc');
+  const refused = (doc: unknown, what: string, re: RegExp) => {
+    r = exec(doc);
+    t.equal(r.status, 255, `${what}: exit 255`);
+    t.equal(r.stderr.trim().split('\n').length, 1, `${what}: one line`);
+    if (!IS_RUNC) t.match(errorText(r), re, what);
+  };
+  refused({ cwd: '/', user: { uid: 0, gid: 0 } }, 'without args', /process\.json: \/args: must not be empty/);
+  refused({ args: '/multitool', cwd: '/' }, 'args a string', /process\.json: \/args: must be an array$/);
+  refused({ args: ['/multitool'], cwd: '/', user: { uid: -1, gid: 0 } }, 'a negative uid', /\/user\/uid: must be >= 0/);
+  refused({ args: ['/multitool'], cwd: '/', rlimits: [{ type: 'RLIMIT_NOFILE', soft: 'x', hard: 1 }] }, 'a string rlimit', /\/rlimits\/0\/soft: must be an integer/);
+  t.equal(h.state(id)?.status, 'running', 'the container is unharmed');
+  t.equal(h.rt(['delete', '--force', id]).status, 0);
+  nothingLeft(t, h, id);
 });
