@@ -136,6 +136,8 @@ static void read_plan(struct plan *p)
 		add_attr(p, &a);
 	if (!p->cwd)
 		bail("protocol: FINALIZE_PLAN lacks cwd");
+	if (!p->no_process && !p->argc)
+		bail("protocol: FINALIZE_PLAN has a process without args");
 }
 
 static int kept(const struct plan *p, int fd)
