@@ -27,7 +27,7 @@ import { BAD_IDS, configMutants, processMutants, resourceMutants } from './bad-i
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 12);
 const WORKERS = 3;
-const ENGINE_TEXT = /TypeError|ReferenceError|RangeError|Cannot read properties|is not a function|is not defined|Maximum call stack|\bERR_[A-Z_]+|^\s+at |node:internal|panic:|goroutine \d/m;
+const ENGINE_TEXT = /\bE[A-Z]+: [a-z]|TypeError|ReferenceError|RangeError|Cannot read properties|is not a function|is not defined|Maximum call stack|\bERR_[A-Z_]+|^\s+at |node:internal|panic:|goroutine \d/m;
 
 interface Case {
   kind: string; name: string;
@@ -200,6 +200,8 @@ t.test('bad ids, bad flags, bad exec --process and update -r documents', { skip:
     ['update --pids-limit abc', ['update', '--pids-limit', 'abc', id]],
     ['update --memory 12zb', ['update', '--memory', '12zb', id]],
     ['update --cpu-shares -5', ['update', '--cpu-shares', '-5', id]],
+    ['a pid file in a directory that does not exist', ['create', '--pid-file', join(h.dir, 'nowhere', 'pid'), '--bundle', b.dir, '@ID']],
+    ['spec into a bundle that does not exist', ['spec', '--bundle', join(h.dir, 'nowhere')]],
     ['an unknown command', ['frobnicate']],
     ['an unknown global flag', ['--bogus', 'list']],
   ];

@@ -104,3 +104,12 @@ t.test('oneLine: a huge message is cut in the middle', async (t) => {
   t.ok(line.length <= 4096, `${line.length} characters`);
   t.match(line, /^config\.json: \/process\/cwd: must be absolute \(got "x+\.\.\.\(\d+ characters cut\)\.\.\.x+"\)$/);
 });
+
+t.test('errorLine: Node\'s fs errors in Go\'s words, wherever they are in the message', async (t) => {
+  const { errorLine } = await import('../../src/linux/errors.js');
+  const err = (m: string) => new Error(m);
+  t.equal(errorLine(err("ENOENT: no such file or directory, open '/x/p.tmp'")), 'open /x/p.tmp: no such file or directory');
+  t.equal(errorLine(err("exec failed: EACCES: permission denied, open '/a b'")), 'exec failed: open /a b: permission denied');
+  t.equal(errorLine(err("EXDEV: cross-device link not permitted, rename '/a' -> '/b'")), 'rename /a /b: cross-device link not permitted');
+  t.equal(errorLine(err('container does not exist')), 'container does not exist');
+});
