@@ -136,6 +136,8 @@ static void read_plan(struct plan *p)
 		add_attr(p, &a);
 	if (!p->cwd)
 		bail("protocol: FINALIZE_PLAN lacks cwd");
+	if (!p->no_process && !p->argc)
+		bail("protocol: FINALIZE_PLAN has a process without args");
 }
 
 static int kept(const struct plan *p, int fd)
@@ -304,6 +306,10 @@ static char *run_hook(const struct hook *h, const char *state)
 		return snprintf(err, sizeof err, "fork: %s", errtext(errno)), err;
 	if (pid == 0) {
 		dup2(in[0], 0), dup2(out[1], 1), dup2(out[1], 2);
+		/* the state, stdout and stderr only: not the preserved fds, nor the exec socket */
+		if (syscall(SYS_close_range, 3, ~0U, 0) < 0)
+			for (int fd = 3; fd < 65536; fd++)
+				close(fd);
 		default_signals();
 		if (chdir("/") < 0) /* the container's root, as runc runs startContainer hooks */
 			_exit(127);

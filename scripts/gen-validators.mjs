@@ -36,6 +36,9 @@ const exports = {
   validateConfigSchema: 'https://runts.dev/schemas/config.schema.json',
   validateStateSchema: 'https://runts.dev/schemas/state.schema.json',
   validateFeaturesSchema: 'https://runts.dev/schemas/features.schema.json',
+  // exec --process FILE and update -r FILE: the same rules as the process and linux.resources of config.json
+  validateProcessSchema: 'https://runts.dev/schemas/config.schema.json#/properties/process',
+  validateResourcesSchema: 'https://runts.dev/schemas/config-linux.schema.json#/definitions/Resources',
 };
 const available = Object.entries(exports).filter(([, id]) => ajv.getSchema(id));
 

@@ -3,6 +3,7 @@
 // positional argument (or after "--"), an array option collects every use, and an unknown option
 // is an error, each in Go's words. (yargs-parser did this until it was a tenth of a `runts start`.)
 
+/** 'number' is an unsigned integer: runc's numeric flags (--preserve-fds) are Go uints. */
 export type OptType = 'string' | 'boolean' | 'number' | 'array';
 export interface OptDef { type: OptType; alias?: string; default?: unknown; describe?: string }
 export type OptSpec = Record<string, OptDef>;
@@ -27,7 +28,7 @@ function convert(def: OptDef, name: string, value: string | undefined): unknown 
     return GO_BOOL[value];
   }
   if (value === undefined) throw new UsageError(`flag needs an argument: -${name}`);
-  if (def.type === 'number' && !/^[+-]?\d+$/.test(value)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
+  if (def.type === 'number' && !/^\d+$/.test(value)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
   return def.type === 'number' ? Number(value) : value;
 }
 

@@ -6,6 +6,7 @@ import { parseArgs, reorderArgs, requireArgs, UsageError, type OptSpec } from '.
 import { commandHelp, globalHelp } from './help.js';
 import type { Command, Globals } from './command.js';
 import { log, out, setupLog } from './log.js';
+import { errorLine } from '../linux/errors.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -66,6 +67,6 @@ async function main(argv: string[], commands: Command[]): Promise<number> {
 export function runCli(commands: Command[]): void {
   main(process.argv.slice(2), commands).then(
     (code) => process.exit(code),
-    (e: Error & { status?: number }) => { log('error', e.message); process.exit(e.status ?? 1); },
+    (e: Error & { status?: number }) => { log('error', errorLine(e)); process.exit(e.status ?? 1); },
   );
 }

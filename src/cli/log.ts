@@ -16,10 +16,23 @@ function toFile(level: string, msg: string): void {
   try { appendFileSync(opts.log, line + '\n'); } catch { /* the stderr line still tells */ }
 }
 
+const MAX_LINE = 4096;
+const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
+
+/** The message on one line: what it echoes of its input (an id, a path, a hook's output) may
+ * hold newlines or other control characters; they are written escaped, as in a JSON string.
+ * Longer than MAX_LINE, its middle is cut (the --log file keeps it whole). */
+export function oneLine(msg: string): string {
+  // a 1 MB path or hostname in config.json would come back whole in "got ..." or a syscall's text
+  if (msg.length > MAX_LINE) msg = `${msg.slice(0, MAX_LINE - 100)}...(${msg.length - MAX_LINE + 80} characters cut)...${msg.slice(-20)}`;
+  return msg.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (ch) => SHORT[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export function log(level: 'error' | 'warning' | 'debug', msg: string): void {
   if (level === 'debug' && !opts.debug) return;
   toFile(level, msg);
-  try { writeSync(2, `runts: ${level === 'error' ? '' : level + ': '}${msg}\n`); } catch { /* no stderr */ }
+  try { writeSync(2, `runts: ${level === 'error' ? '' : level + ': '}${oneLine(msg)}\n`); } catch { /* no stderr */ }
 }
 
 export function setupLog(o: LogOpts): void {

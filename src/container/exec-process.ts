@@ -2,7 +2,9 @@
 // arguments and flags applied as runc applies them. --cap never reaches the inheritable set
 // (CVE-2022-29162). A --process file without capabilities gets the container's, as in runc
 // (never the runtime's own); an env without PATH gets a default one.
-import { readFileSync } from 'node:fs';
+import { parseJsonText } from '../spec/json-text.js';
+import { readInputFile } from '../spec/read-input.js';
+import { validatePart } from '../spec/validate.js';
 import type { Process } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 import { checkProcessSupported } from './unsupported.js';
@@ -14,10 +16,24 @@ export interface ExecProcessOpts {
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/**
+ * A --process file, checked by the schema of config.json's process (JSON paths in the error).
+ * What runc's Go decoding leaves at its zero value is filled in first: a missing user (or uid,
+ * gid) is 0, a missing cwd "/"; args are required.
+ */
 function fromFile(path: string): Process {
-  try { return JSON.parse(readFileSync(path, 'utf8')) as Process; } catch (e) {
-    throw new RuntimeError(`${path}: ${(e as Error).message}`);
+  const fail = (msg: string) => new RuntimeError(msg);
+  const p = parseJsonText(readInputFile(path, path, fail), path, fail) as Record<string, unknown>;
+  if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
+    p.user ??= {};
+    const u = p.user as Record<string, unknown>;
+    if (u !== null && typeof u === 'object' && !Array.isArray(u)) { u.uid ??= 0; u.gid ??= 0; }
+    if (p.cwd === undefined || p.cwd === '') p.cwd = '/';
   }
+  validatePart(p, 'process', path);
+  const proc = p as unknown as Process;
+  if (!proc.args?.length) throw new RuntimeError(`${path}: /args: must not be empty: it names the program to run`);
+  return proc;
 }
 
 /** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
@@ -55,7 +71,7 @@ export function execProcess(base: Process | undefined, o: ExecProcessOpts): Proc
   const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
   if (!p.capabilities && base?.capabilities) p.capabilities = structuredClone(base.capabilities);
   if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
-  if (!p.cwd) p.cwd = '/';
+  p.cwd ||= '/';
   checkProcessSupported(p, '');
   return p;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
 import { spawnWithFds } from '../linux/spawn.js';
-import { socketPair } from '../linux/fd.js';
+import { isOpen, socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
@@ -13,6 +13,7 @@ import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } f
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
+import { RuntimeError } from './errors.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -43,6 +44,9 @@ function hookState(o: LaunchOpts, pid: number, status: State['status']): string 
  * the extra fds (create: the exec socket; then the console socket) at 4+n on. Returns our end
  * of the sync socket and its number there. */
 export function spawnStage(paths: StagePaths, preserveFds: number, extra: number[]): { fd: number; syncFd: number } {
+  for (let fd = 3; fd < 3 + preserveFds; fd++) {
+    if (!isOpen(fd)) throw new RuntimeError(`--preserve-fds ${preserveFds}: fd ${fd} is not open`);
+  }
   const [mine, theirs] = socketPair();
   const syncFd = 3 + preserveFds, stdio: number[] = [0, 1, 2];
   for (let fd = 3; fd < syncFd; fd++) stdio.push(fd);

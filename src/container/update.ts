@@ -1,17 +1,20 @@
 // update: apply new linux.resources to a running container's cgroups and remember them.
-import { readFileSync } from 'node:fs';
+import { parseJsonText } from '../spec/json-text.js';
+import { readInputFile } from '../spec/read-input.js';
+import { validatePart } from '../spec/validate.js';
 import type { Resources } from '../spec/types.js';
 import { RuntimeError, errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir, writeSaved } from './store.js';
 import { status } from './status.js';
 
-/** Reads LinuxResources JSON from a file, or stdin for "-". */
+/** Reads LinuxResources JSON from a file, or stdin for "-", checked by linux.resources' schema. */
 export function readResources(file: string): Resources {
-  const text = readFileSync(file === '-' ? 0 : file, 'utf8');
-  try { return JSON.parse(text) as Resources; } catch (e) {
-    throw new RuntimeError(`${file === '-' ? 'stdin' : file}: invalid resources JSON: ${(e as Error).message}`);
-  }
+  const what = file === '-' ? 'resources on stdin' : file;
+  const fail = (msg: string) => new RuntimeError(msg);
+  const res = parseJsonText(readInputFile(file, what, fail), what, fail);
+  validatePart(res, 'resources', what);
+  return res as Resources;
 }
 
 function merge<T extends object>(a: T | undefined, b: T | undefined): T | undefined {
@@ -24,6 +27,7 @@ function merge<T extends object>(a: T | undefined, b: T | undefined): T | undefi
 }
 
 export function update(root: string, id: string, res: Resources): void {
+  validatePart(res, 'resources', 'update'); // the flags' values too
   const dir = stateDir(root, id);
   const saved = readSaved(root, id);
   if (status(dir, saved) === 'stopped') throw errNotRunning();

@@ -35,3 +35,12 @@ export class SysError extends Error {
   }
   get code(): string { return errnoName(this.errno); }
 }
+
+/**
+ * A Node fs error in the message ("ENOENT: no such file or directory, open '/x'") in Go's words,
+ * as runc would say it ("open /x: no such file or directory"); the rest of the message as it is.
+ */
+export function errorLine(e: Error): string {
+  return e.message.replace(/\bE[A-Z0-9]+: ([^,]+), (\w+)(?: '([^']*)')?(?: -> '([^']*)')?/,
+    (_m, text: string, syscall: string, path?: string, dest?: string) => [syscall, path, dest].filter((x) => x !== undefined).join(' ') + `: ${text}`);
+}

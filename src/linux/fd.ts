@@ -1,12 +1,12 @@
 // File descriptors and sockets: the handful of calls Node's own APIs do not offer
 // (socketpair, AF_UNIX bind/listen/connect on raw fds, FD_CLOEXEC control, flock).
-import { closeSync } from 'node:fs';
+import { closeSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { check, libc } from './libc.js';
+import { check, koffi, libc } from './libc.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
-const LOCK_EX = 2;
+const LOCK_EX = 2, CLOSE_RANGE_CLOEXEC = 4, EBADF = 9;
 
 const c = {
   socketpair: libc.func('int socketpair(int, int, int, _Out_ int *sv)'),
@@ -17,6 +17,7 @@ const c = {
   fcntl: libc.func('int fcntl(int, int, int)'),
   flock: libc.func('int flock(int, int)'),
   dup: libc.func('int dup(int)'),
+  closeRange: libc.func('int close_range(unsigned int, unsigned int, int)'),
 };
 
 /** A close-on-exec AF_UNIX stream socketpair. */
@@ -61,6 +62,23 @@ export function connectUnix(path: string): number {
 export function setCloexec(fd: number, on: boolean): void {
   const flags = check(c.fcntl(fd, F_GETFD, 0), 'fcntl F_GETFD');
   check(c.fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC), 'fcntl F_SETFD');
+}
+
+/** Whether fd is open in this process. */
+export function isOpen(fd: number): boolean {
+  return c.fcntl(fd, F_GETFD, 0) >= 0 || koffi.errno() !== EBADF;
+}
+
+/**
+ * Marks every fd from `first` on close-on-exec: what the caller of runts left open without the
+ * flag (and Node keeps so) would otherwise reach every program runts starts with child_process.
+ */
+export function cloexecFrom(first: number): void {
+  if (c.closeRange(first, 0xffffffff, CLOSE_RANGE_CLOEXEC) === 0) return;
+  for (const name of readdirSync('/proc/self/fd')) { // kernels before 5.11
+    const fd = Number(name);
+    if (fd >= first) try { setCloexec(fd, true); } catch { /* the directory's own fd, closed since */ }
+  }
 }
 
 /** Blocks until an exclusive flock on fd is held (released when fd is closed). */

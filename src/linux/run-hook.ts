@@ -5,6 +5,7 @@
 import type * as ChildProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Hook } from '../spec/types.js';
+import { cloexecFrom } from './fd.js';
 
 function envObject(list: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -20,6 +21,10 @@ export function runHook(hook: Hook, stateJson: string, phase: string, index: num
   const name = `error running ${phase} hook #${index}`;
   // Loaded here, not at start-up: child_process pulls in net, stream and dgram (state and list never run hooks).
   const { spawnSync } = require('node:child_process') as typeof ChildProcess;
+  // A hook gets stdin (the state), stdout and stderr, nothing else of runts or of its caller
+  // (child_process passes on every fd without close-on-exec; the createContainer hook runs in
+  // the container's mount namespace, where a host directory's fd is a way out).
+  cloexecFrom(3);
   const r = spawnSync(hook.path, (hook.args ?? [hook.path]).slice(1), {
     argv0: hook.args?.[0] ?? hook.path, env: envObject(hook.env), input: stateJson,
     timeout: hook.timeout ? hook.timeout * 1000 : undefined, killSignal: 'SIGKILL',

@@ -1,8 +1,10 @@
 // Reads a bundle: config.json parsed, validated (schema, then the rules a schema cannot say) and its
 // root.path resolved. Every error names config.json and, where there is one, the JSON path.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { parseJsonText } from './json-text.js';
+import { readInputFile } from './read-input.js';
 import type { Spec } from './types.js';
 import { validateConfig } from './validate.js';
 
@@ -21,12 +23,7 @@ export function loadBundleConfig(bundleArg: string): Bundle {
 }
 
 function parseConfig(path: string): unknown {
-  let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ConfigError('JSON specification file config.json not found');
-    throw new ConfigError(`config.json: ${(e as Error).message}`);
-  }
-  try { return JSON.parse(text); } catch (e) {
-    throw new ConfigError(`config.json: invalid JSON: ${(e as Error).message}`);
-  }
+  const fail = (msg: string) => new ConfigError(msg);
+  const text = readInputFile(path, 'config.json', fail, 'JSON specification file config.json not found');
+  return parseJsonText(text, 'config.json', fail);
 }

@@ -1,7 +1,8 @@
 // config.json validation: the runtime-spec schema (schemas/, compiled ahead of time by
 // scripts/gen-validators.mjs into generated/), then the semantic rules of semantic.ts.
 import { ConfigError } from './errors.js';
-import { validateConfigSchema } from './generated/validators.js';
+import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from './generated/validators.js';
+import { findNul } from './nul.js';
 import { checkSemantics } from './semantic.js';
 import type { Spec } from './types.js';
 
@@ -17,8 +18,22 @@ export function validateConfig(value: unknown): Spec {
   if (!validateConfigSchema(value)) {
     throw new ConfigError(`config.json: ${formatSchemaError((validateConfigSchema.errors as SchemaError[])[0])}`);
   }
-  checkSemantics(value as Spec);
+  checkSemantics(value as Spec); // runc's own words for NULs in mounts and env first
+  const nul = findNul(value, '', ['/annotations']);
+  if (nul) throw new ConfigError(`config.json: ${nul}: must not contain a NUL byte`);
   return value as Spec;
+}
+
+/**
+ * Checks a document that stands for one part of config.json (exec --process: the process;
+ * update -r: linux.resources) by that part's schema, and for NUL bytes; `what` names the file.
+ */
+export function validatePart(value: unknown, part: 'process' | 'resources', what: string): void {
+  dropNulls(value);
+  const validate = part === 'process' ? validateProcessSchema : validateResourcesSchema;
+  if (!validate(value)) throw new ConfigError(`${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
+  const nul = findNul(value);
+  if (nul) throw new ConfigError(`${what}: ${nul}: must not contain a NUL byte`);
 }
 
 /** Removes null-valued members of every object (array elements stay: Go decodes them as zero values). */

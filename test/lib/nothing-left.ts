@@ -11,7 +11,10 @@ export function errorText(r: Result): string {
   const last = lines[lines.length - 1] ?? '';
   if (!IS_RUNC) return last.replace(/^runts: /, '');
   const m = /level=error msg=("(?:[^"\\]|\\.)*")/.exec(last);
-  return m ? (JSON.parse(m[1]) as string).trim().replace(/^runc \w+ failed: /, '') : last;
+  if (!m) return last;
+  let msg: string;
+  try { msg = JSON.parse(m[1]) as string; } catch { msg = m[1].slice(1, -1); } // Go's %q: \x00 is not JSON
+  return msg.trim().replace(/^runc \w+ failed: /, '');
 }
 
 /** Exit status 1 and exactly one line on stderr (runts: starting "runts: "); returns the message. */

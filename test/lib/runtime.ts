@@ -26,7 +26,7 @@ export const RT_ENV: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(proce
 /** `env -i K=V... argv`: tap's processinfo adds its NODE_OPTIONS and _TAPJS_* variables to
  * every spawn of the test process (whatever env is given); env(1) drops them again, so the
  * runtime, and the hooks it runs, get exactly `env`. */
-function withEnv(env: NodeJS.ProcessEnv, argv: string[]): [string, string[]] {
+export function withEnv(env: NodeJS.ProcessEnv, argv: string[]): [string, string[]] {
   return ['/usr/bin/env', ['-i', ...Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${v}`), ...argv]];
 }
 
@@ -84,15 +84,21 @@ export class Harness {
   /**
    * Runs the runtime with --root and waits for it to exit. Its stdout and stderr go to files, not
    * pipes: a created container's init keeps the runtime's stdio open, as with runc.
-   * stdin is /dev/null unless `input` is given; `fds` are files opened as fds 3, 4, ...
+   * stdin is /dev/null unless `input` is given; `fds` are files opened as fds 3, 4, ...;
+   * `at` gives the runtime more open fds at the numbers it names (fd number: an fd of the test).
    */
-  rt(args: string[], o: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; fds?: string[] } = {}): Result {
+  rt(args: string[], o: { input?: string; timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv; fds?: string[]; at?: Record<number, number> } = {}): Result {
     const out = join(this.dir, `out-${++counter}`), err = join(this.dir, `err-${counter}`);
     const fds = [o.input === undefined ? openSync('/dev/null', 'r') : 'pipe', openSync(out, 'w'), openSync(err, 'w'),
       ...(o.fds ?? []).map((f) => openSync(f, 'r'))] as const;
+    const stdio: (number | 'pipe' | 'ignore')[] = [...fds];
+    for (const [n, fd] of Object.entries(o.at ?? {})) {
+      while (stdio.length <= Number(n)) stdio.push('ignore'); // 'ignore' above 2: not opened in the child
+      stdio[Number(n)] = fd;
+    }
     try {
       const r = spawnSync(...withEnv(o.env ?? RT_ENV, [BIN, '--root', this.root, ...args]), {
-        input: o.input, stdio: [...fds], timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd,
+        input: o.input, stdio, timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd,
       });
       const res = { status: r.status, signal: r.signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') + (r.error ? String(r.error) : '') };
       rmSync(out); rmSync(err);

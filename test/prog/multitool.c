@@ -29,7 +29,7 @@
  *   multitool open PATH           opens PATH read-only; prints "ok" or "errno NAME"
  *   multitool alloc MB            allocates and touches MB MiB, one MiB at a time; prints "allocated MB"
  *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
- *                                 mnt/pid/net ns links, cwd, mount points; and of the state's pid:
+ *                                 cwd, open fds, mnt/pid/net ns links, mount points; and of the state's pid:
  *                                 root, exe, mnt ns, mount points), then exits with N (default 0)
  */
 #define _GNU_SOURCE
@@ -129,6 +129,21 @@ static void print_limit(rlim_t v)
 	else printf("%llu", (unsigned long long)v);
 }
 
+/* "fds":[0,1,2,...]: the open fds (the directory's own left out) */
+static void json_fds(void)
+{
+	printf("\"fds\":[");
+	DIR *d = opendir("/proc/self/fd");
+	int first = 1, dfd = d ? dirfd(d) : -1;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dfd) continue;
+		printf("%s%s", first ? "" : ",", e->d_name);
+		first = 0;
+	}
+	if (d) closedir(d);
+	putchar(']');
+}
+
 static int cmd_info(void)
 {
 	char buf[4096], cwd[4096];
@@ -166,16 +181,9 @@ static int cmd_info(void)
 		print_limit(rl.rlim_max);
 		putchar(']');
 	}
-	printf("},\"fds\":[");
-	DIR *d = opendir("/proc/self/fd");
-	int first = 1, dfd = d ? dirfd(d) : -1;
-	for (struct dirent *e; d && (e = readdir(d));) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dfd) continue;
-		printf("%s%s", first ? "" : ",", e->d_name);
-		first = 0;
-	}
-	if (d) closedir(d);
-	printf("],\"env\":[");
+	printf("},");
+	json_fds();
+	printf(",\"env\":[");
 	for (char **e = environ; *e; e++) {
 		if (e != environ) putchar(',');
 		json_str(*e);
@@ -407,6 +415,8 @@ static int cmd_hook(const char *file, int status)
 	json_str(in);
 	printf(",\"pid\":%d,\"cwd\":", getpid());
 	json_str(getcwd(cwd, sizeof cwd) ? cwd : "");
+	putchar(',');
+	json_fds();
 	json_link("mntns", "/proc/self/ns/mnt");
 	json_link("pidns", "/proc/self/ns/pid");
 	json_link("netns", "/proc/self/ns/net");
