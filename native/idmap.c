@@ -4,7 +4,9 @@
  * holds it until its /proc/PID/ns/user is open, then exits) or opens the one given; joins the
  * container init's mount namespace, so that the copy keeps the locks that namespace put on its
  * mounts; copies the source with open_tree(OPEN_TREE_CLONE) and sets MOUNT_ATTR_IDMAP on the copy;
- * sends the copy's fd number in MOUNT_FD and waits until the parent has taken it (EOF). */
+ * sends the copy's fd number in MOUNT_FD and waits until the parent has taken it (EOF).
+ * With TREE_PLAIN, the copy is an ordinary bind: for an init in a user namespace whose mount
+ * source only the host's root can reach (a 0700 parent), as runc opens such sources on the host. */
 #include "common.h"
 #include <fcntl.h>
 #include <sched.h>
@@ -18,6 +20,9 @@
 #define OPEN_TREE_CLONE_ 1
 #define AT_RECURSIVE_ 0x8000
 #define MOUNT_ATTR_IDMAP_ 0x00100000ULL
+#define TREE_RECURSIVE 1 /* rbind: open_tree(AT_RECURSIVE) */
+#define TREE_RIDMAP 2    /* ridmap: mount_setattr(AT_RECURSIVE) */
+#define TREE_PLAIN 4     /* no id mapping */
 
 struct mount_attr_ { uint64_t attr_set, attr_clr, propagation, userns_fd; };
 
@@ -48,7 +53,8 @@ static void read_plan(struct plan *p)
 			break;
 		}
 	}
-	if (!p->source || !p->mntns || (!p->userns && (!p->uid_map || !p->gid_map)))
+	int plain = p->tree_flags & TREE_PLAIN;
+	if (!p->source || !p->mntns || (!plain && !p->userns && (!p->uid_map || !p->gid_map)))
 		bail("protocol: IDMAP_PLAN lacks the source, the mount namespace or the mappings");
 }
 
@@ -104,12 +110,14 @@ static int open_ns(const char *path, const char *what)
 
 static int idmapped_copy(const struct plan *p, int userns)
 {
-	unsigned int flags = OPEN_TREE_CLONE_ | O_CLOEXEC | ((p->tree_flags & 1) ? AT_RECURSIVE_ : 0);
+	unsigned int flags = OPEN_TREE_CLONE_ | O_CLOEXEC | ((p->tree_flags & TREE_RECURSIVE) ? AT_RECURSIVE_ : 0);
 	int tree = (int)syscall(NR_open_tree, AT_FDCWD, p->source, flags);
 	if (tree < 0)
 		bail("open_tree %s: %s", p->source, errtext(errno));
+	if (userns < 0)
+		return tree;
 	struct mount_attr_ attr = { .attr_set = MOUNT_ATTR_IDMAP_, .userns_fd = (uint64_t)userns };
-	int at = AT_EMPTY_PATH | ((p->tree_flags & 2) ? AT_RECURSIVE_ : 0);
+	int at = AT_EMPTY_PATH | ((p->tree_flags & TREE_RIDMAP) ? AT_RECURSIVE_ : 0);
 	if (syscall(NR_mount_setattr, tree, "", at, &attr, sizeof attr) < 0) {
 		int err = errno;
 		bail("mount_setattr MOUNT_ATTR_IDMAP: %s%s", errtext(err),
@@ -127,7 +135,7 @@ int main(int argc, char **argv)
 	read_plan(&p);
 	/* Both opened in our own mount namespace, before joining the container's. */
 	int mnt = open_ns(p.mntns, "mount");
-	int userns = p.userns ? open_ns(p.userns, "user") : make_userns(&p);
+	int userns = (p.tree_flags & TREE_PLAIN) ? -1 : p.userns ? open_ns(p.userns, "user") : make_userns(&p);
 	if (setns(mnt, CLONE_NEWNS) < 0)
 		bail("setns mount namespace %s: %s", p.mntns, errtext(errno));
 	close(mnt);

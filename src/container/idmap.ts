@@ -1,5 +1,6 @@
 // Id-mapped mounts, the parent's side (drawn in protocol/messages.ts). The init asks for each
-// id-mapped bind mount in its turn; runts-idmap, in the host's user namespace, makes a detached
+// id-mapped bind mount in its turn (and, in a user namespace, for a bind whose source it may not
+// reach); runts-idmap, in the host's user namespace, makes a detached
 // id-mapped copy of the source inside the init's mount namespace; runts copies the copy's fd out
 // of it (pidfd_getfd) and hands it to the init, which moves it onto the destination.
 import { closeSync } from 'node:fs';
@@ -35,12 +36,16 @@ function mappingAttrs(spec: Spec, m: Mount): Attr[] {
     attr.str(ATTR.GID_MAP, idMapText(spec.linux?.gidMappings ?? []))];
 }
 
+/** ATTR.TREE_FLAGS bits (native/idmap.c). */
+const TREE = { RECURSIVE: 1, RIDMAP: 2, PLAIN: 4 } as const;
+
 function idmapPlan(c: IdmapContext, m: Mount, source: string): Attr[] {
   const recursiveCopy = (parseMountOptions(m.options).flags & MS.REC) !== 0;
-  const treeFlags = (recursiveCopy ? 1 : 0) | (idmapKind(m) === 'ridmap' ? 2 : 0);
+  const kind = idmapKind(m);
+  const treeFlags = (recursiveCopy ? TREE.RECURSIVE : 0) | (kind === 'ridmap' ? TREE.RIDMAP : 0) | (kind === 'none' ? TREE.PLAIN : 0);
   return [
     attr.str(ATTR.SOURCE, source), nsPathAttr('mount', c.mntns),
-    ...mappingAttrs(c.spec, m), attr.u32(ATTR.TREE_FLAGS, treeFlags),
+    ...(kind === 'none' ? [] : mappingAttrs(c.spec, m)), attr.u32(ATTR.TREE_FLAGS, treeFlags),
   ];
 }
 
@@ -64,9 +69,13 @@ function sourceOf(c: IdmapContext, m: Mount): string {
   return posix.isAbsolute(src) ? src : posix.join(c.bundle, src);
 }
 
+/** An id-mapped mount, or a bind of a container with a user namespace (its source may be out
+ * of the init's reach). */
 function idmappedMount(c: IdmapContext, index: number): Mount {
   const m = c.spec.mounts?.[index];
-  if (!m || idmapKind(m) === 'none') throw new RuntimeError(`protocol: mount ${index} is not an id-mapped mount`);
+  const bind = !!m && (m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0);
+  const userns = !!c.spec.linux?.namespaces?.some((n) => n.type === 'user');
+  if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntimeError(`protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
   return m;
 }
 

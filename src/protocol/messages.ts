@@ -42,6 +42,9 @@
 //   |-- MOUNT_FD ------------------------------->|  the fd by SCM_RIGHTS: move_mount onto the
 //                                                   destination, then the mount's flags
 // A failure in M is P's error (the mount named); P then kills I.
+// The same request brings a plain bind (TREE_FLAGS 4: no mapping, no user namespace) when I, in
+// a user namespace, is refused a bind's source (EACCES: a parent only the host's root may
+// enter), as runc opens such sources in the host's user namespace.
 // exec: P -> N as above with every namespace joined by path and DIRECT_FINALIZE (P moves N into
 // the container's cgroups at STAGE_PID, before N forks); N's child
 // fexecve()s runts-finalize, which gets FINALIZE_PLAN without EXEC_SOCK_FD, prepares the
@@ -119,7 +122,7 @@ export const ATTR = {
   SOURCE: 71,         // string: the absolute source path, resolved in I's mount namespace
   UID_MAP: 72,        // string: the text for /proc/<pid>/uid_map of the new user namespace
   GID_MAP: 73,        // string: the same for gid_map
-  TREE_FLAGS: 74,     // u32: 1 copy the source's submounts too (rbind), 2 id-map them too (ridmap)
+  TREE_FLAGS: 74,     // u32: 1 copy the source's submounts too (rbind), 2 id-map them too (ridmap), 4 no id mapping (a plain bind)
 } as const;
 
 export type MsgKind = (typeof MSG)[keyof typeof MSG];

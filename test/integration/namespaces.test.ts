@@ -3,9 +3,10 @@
 // network namespaces show from inside.
 import t, { type Test as Tap } from 'tap';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Namespace, Spec } from '../../src/spec/types.js';
-import { Harness, info, IS_RUNC, skipUnlessRoot, waitFor } from '../lib/runtime.js';
+import { Harness, info, IS_RUNC, seq, skipUnlessRoot, waitFor } from '../lib/runtime.js';
 import { killPid } from '../lib/host.js';
 
 const FILE: Record<Namespace['type'], string> = {
@@ -207,4 +208,25 @@ t.test('network namespace: only lo; without one, the host\'s interfaces', { skip
   r = h.run(h.bundle(['cat', '/proc/net/dev'], (s) => { s.linux!.namespaces = s.linux!.namespaces!.filter((n) => n.type !== 'network'); }));
   t.equal(r.status, 0, r.stderr);
   t.same(names(r.stdout), names(readFileSync('/proc/net/dev', 'utf8')), 'the host\'s interfaces');
+});
+
+t.test('a user namespace with bind sources only the host\'s root can reach (issue 13: 8)', { skip: skipUnlessRoot }, async (t) => {
+  // runc opens such sources in the host's user namespace; the container's root (uid 100000 on
+  // the host) could not enter the 0700 directory above them.
+  const h = new Harness(t);
+  const priv = join(h.dir, 'private'), dir = join(priv, 'data'), file = join(priv, 'file');
+  mkdirSync(dir, { recursive: true });
+  chmodSync(priv, 0o700);
+  writeFileSync(join(dir, 'inside'), 'in a directory\n');
+  writeFileSync(file, 'a file\n');
+  const b = h.bundle(seq(['cat', '/m/inside'], ['cat', '/f']), (s) => {
+    userNs(h, s);
+    s.mounts!.push({ destination: '/m', type: 'bind', source: dir, options: ['rbind', 'ro'] });
+    s.mounts!.push({ destination: '/f', type: 'bind', source: file, options: ['bind', 'ro'] });
+  });
+  mkdirSync(join(b.rootfs, 'm')); // the mapped root may not write the image's root directory
+  writeFileSync(join(b.rootfs, 'f'), '');
+  const r = h.run(b);
+  t.equal(r.status, 0, `run: ${r.stderr}`);
+  t.equal(r.stdout, 'in a directory\na file\n', 'both sources are bound, a directory and a file');
 });

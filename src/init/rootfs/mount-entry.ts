@@ -92,7 +92,7 @@ export function procSysDest(ctx: Ctx, e: MountEntry): Dest {
  * missing one is created as a directory, or as an empty file for a bind of a non-directory.
  * Returns the data to use: a tmpfs over an existing directory keeps that directory's mode.
  */
-export function createDest(ctx: Ctx, e: MountEntry): { dest: Dest; data: string } {
+export function createDest(ctx: Ctx, e: MountEntry, sourceIsDir?: boolean): { dest: Dest; data: string } {
   let data = e.opts.data;
   let fd = tryOpenInRoot(ctx.root, e.dest);
   if (fd >= 0) {
@@ -101,9 +101,9 @@ export function createDest(ctx: Ctx, e: MountEntry): { dest: Dest; data: string 
       data = `mode=${mode.toString(8).padStart(4, '0')}` + (data ? ',' + data : '');
     }
   } else if (e.isBind) {
-    const st = statxPath(e.source);
-    if (!st) throw new SysError('stat', 2, e.source);
-    fd = isDir(st) ? mkdirAllInRoot(ctx.root, e.dest) : openOrCreateFileInRoot(ctx.root, e.dest);
+    const st = sourceIsDir === undefined ? statxPath(e.source) : undefined;
+    if (sourceIsDir === undefined && !st) throw new SysError('stat', 2, e.source);
+    fd = (sourceIsDir ?? isDir(st!)) ? mkdirAllInRoot(ctx.root, e.dest) : openOrCreateFileInRoot(ctx.root, e.dest);
   } else {
     fd = mkdirAllInRoot(ctx.root, e.dest);
   }
@@ -134,6 +134,37 @@ function newMountAt(ctx: Ctx, e: MountEntry, d: Dest, remount: boolean): number 
     throw new Error(`the new mount is not at ${e.dest}`);
   }
   return top;
+}
+
+const EACCES = 13;
+
+/** In a user namespace a bind source under a directory only the host's root may enter is
+ * refused (EACCES, at stat or at mount): the parent then makes the bind in the host's user
+ * namespace (runc opens such sources there too). */
+function hostOnly(ctx: Ctx, e: MountEntry, err: unknown): boolean {
+  return err instanceof SysError && err.errno === EACCES && ctx.plan.inUserNs && !!ctx.idmappedSource;
+}
+
+/** The destination of a bind, and the parent's copy of the source (id-mapped or not) when the
+ * init cannot reach the source to learn whether it is a directory. */
+function bindDest(ctx: Ctx, e: MountEntry): { dest: Dest; tree: number } {
+  try {
+    return { dest: createDest(ctx, e).dest, tree: -1 };
+  } catch (err) {
+    if (!hostOnly(ctx, e, err)) throw err;
+    const tree = e.idmap === 'none' ? ctx.idmappedSource!(e.index) : idmappedSource(ctx, e);
+    try { return { dest: createDest(ctx, e, isDir(fstatx(tree, e.source))).dest, tree }; } catch (err2) { closeFd(tree); throw err2; }
+  }
+}
+
+/** A plain bind by mount(2), else (hostOnly) from the parent's copy. */
+function bindOnto(ctx: Ctx, e: MountEntry, dest: Dest): number {
+  try {
+    return mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
+  } catch (err) {
+    if (!hostOnly(ctx, e, err)) throw err;
+    return moveOnto(ctx, e, dest, ctx.idmappedSource!(e.index));
+  }
 }
 
 function idmappedSource(ctx: Ctx, e: MountEntry): number {
@@ -177,10 +208,11 @@ function mountFlagsOf(path: string): number {
  * privileged user namespace), retry keeping them, unless the options ask to clear one.
  */
 export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
-  const dest = d ?? createDest(ctx, e).dest;
+  const { dest, tree } = d ? { dest: d, tree: -1 } : bindDest(ctx, e);
   let top = -1;
   try {
-    if (e.idmap === 'none') top = mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
+    if (tree >= 0) top = moveOnto(ctx, e, dest, tree);
+    else if (e.idmap === 'none') top = bindOnto(ctx, e, dest);
     else top = moveOnto(ctx, e, dest, idmappedSource(ctx, e));
     applyPropagation(e, top);
     if ((e.opts.flags & ~(MS.BIND | MS.REC | MS.REMOUNT)) !== 0 || e.cleared !== 0) {
