@@ -55,14 +55,15 @@ export class Stages {
  * runts-finalize and, with `engine`, the init's engine. Returns our end of the sync socket and
  * runts-nsexec's fd numbers. */
 export function spawnStage(stages: Stages, preserveFds: number, extra: number[], engine: boolean): { fd: number; fds: StageFds } {
+  const exe = stages.fd('nsexec'), sealed = [stages.fd('finalize'), ...(engine ? [stages.fd('engine')] : [])];
   const [mine, theirs] = socketPair();
   const sync = 3 + preserveFds, stdio: number[] = [0, 1, 2];
   for (let fd = 3; fd < sync; fd++) stdio.push(fd);
   stdio.push(theirs, ...extra);
-  const fds: StageFds = { sync, finalize: stdio.push(stages.fd('finalize')) - 1 };
-  if (engine) fds.engine = stdio.push(stages.fd('engine')) - 1;
+  const fds: StageFds = { sync, finalize: stdio.length, engine: engine ? stdio.length + 1 : undefined };
+  stdio.push(...sealed);
   try {
-    spawnWithFds(stages.fd('nsexec'), [stages.paths.nsexec, String(sync)], stdio);
+    spawnWithFds(exe, [stages.paths.nsexec, String(sync)], stdio);
   } catch (e) { closeSync(mine); throw e; } finally { closeSync(theirs); }
   return { fd: mine, fds };
 }
