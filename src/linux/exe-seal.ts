@@ -18,13 +18,13 @@
 // detached mount's fd, any process holding a file on it and CAP_SYS_ADMIN over its own mount
 // namespace's owner (root in a user-namespaced container) can clear MOUNT_ATTR_RDONLY with
 // mount_setattr, and then write the host file (measured on Linux 6.18, docs/ARCHITECTURE.md).
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fsMount } from './mount.js';
 import { check, libc } from './libc.js';
 import { SysError } from './errors.js';
 
-const O_PATH = 0o10000000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
+const AT_FDCWD = -100, O_RDONLY = 0, O_PATH = 0o10000000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
 const MOUNT_ATTR = { RDONLY: 0x1, NOSUID: 0x2, NODEV: 0x4 } as const;
 const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_EXEC = 0x10;
 const F_ADD_SEALS = 1033, F_SEAL_SEAL = 1, F_SEAL_SHRINK = 2, F_SEAL_GROW = 4, F_SEAL_WRITE = 8, F_SEAL_EXEC = 0x20;
@@ -57,7 +57,7 @@ function memfdCreate(name: string): number {
 
 /** A sealed in-memory copy of the executable at path (close-on-exec). */
 export function sealedCopy(path: string): number {
-  const src = openSync(path, 'r');
+  const src = check(c.openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0), 'open', path);
   let mfd = -1;
   try {
     const size = fstatSync(src).size;
@@ -74,7 +74,7 @@ export function sealedCopy(path: string): number {
   } catch (e) {
     if (mfd >= 0) c.close(mfd);
     throw e;
-  } finally { closeSync(src); }
+  } finally { c.close(src); }
 }
 
 /**
