@@ -34,8 +34,9 @@
  *                                 /proc/self/fd/N for writing. WHO: a pid, or "other" (the one process of the
  *                                 pid namespace that is not this one), either once DIR/hold exists; or "next":
  *                                 in rounds, the next pid the namespace gives out, caught as fast as it can be,
- *                                 until its exe's path contains WANT, or is PATH for WANT "=PATH" (catch_wanted). Writes DIR/held
- *                                 ("PID EXE") once it holds the fd, then DIR/result: "exe PATH", "wronly ok|errno E",
+ *                                 until its exe's path contains WANT, or is PATH for WANT "=PATH" (catch_wanted).
+ *                                 Writes DIR/held ("PID EXE") once it holds the fd, then DIR/result: "exe PATH",
+ *                                 "wronly ok|errno E",
  *                                 "pwrite ok|errno E|-" (the byte at offset 0 written back: proof without
  *                                 damage), "access ok|errno E" (W_OK), "trunc errno E|-" (O_RDWR|O_TRUNC, tried
  *                                 only where it must fail: EROFS from access, or EPERM from pwrite).
