@@ -1,7 +1,9 @@
 /* runts-nsexec: the namespace stage. Started by the runts parent with the sync socket's fd
- * number as argv[1]. Reads NS_PLAN, joins namespaces given by path, creates the new ones,
- * copies runts-finalize into a sealed memfd, and clones the container's init (CLONE_PARENT,
- * so the init is the parent's child) which execs the Node init. See src/protocol/messages.ts.
+ * number as argv[1]. Reads NS_PLAN, joins namespaces given by path, creates the new ones, and
+ * clones the container's init (CLONE_PARENT, so the init is the parent's child), which execs the
+ * init's engine. The parent gives runts-finalize and the engine as sealed fds (FINALIZE_FD,
+ * ENGINE_FD: src/linux/exe-seal.ts), so no stage that runs in the container's pid namespace can
+ * be written through /proc/<pid>/exe. See src/protocol/messages.ts.
  * A mount namespace given by path is not joined here for create: node, init.js and koffi would
  * then be looked up in it (another container's filesystem, perhaps). The init gets its fd and
  * joins it once everything is loaded (src/linux/namespace.ts). exec joins it here: it runs
@@ -10,8 +12,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/mman.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -25,7 +25,8 @@ struct plan {
 	uint32_t clone_flags;
 	struct ns_join joins[8];
 	size_t njoins;
-	char *time_offsets, *finalize_path;
+	char *time_offsets;
+	int finalize_fd, engine_fd;
 	uint32_t direct_finalize;
 	char **init_argv;
 	size_t init_argc;
@@ -56,7 +57,8 @@ static void read_plan(struct plan *p)
 		switch (a.type) {
 		case ATTR_CLONE_FLAGS: p->clone_flags = attr_u32(&a); break;
 		case ATTR_TIME_OFFSETS: p->time_offsets = attr_str(&a); break;
-		case ATTR_FINALIZE_PATH: p->finalize_path = attr_str(&a); break;
+		case ATTR_FINALIZE_FD: p->finalize_fd = (int)attr_u32(&a); break;
+		case ATTR_ENGINE_FD: p->engine_fd = (int)attr_u32(&a); break;
 		case ATTR_DIRECT_FINALIZE: p->direct_finalize = attr_u32(&a); break;
 		case ATTR_INIT_ARG: vec_push(&p->init_argv, &p->init_argc, attr_str(&a)); break;
 		case ATTR_NS_PATH:
@@ -68,8 +70,11 @@ static void read_plan(struct plan *p)
 			break;
 		}
 	}
-	if ((!p->init_argc && !p->direct_finalize) || !p->finalize_path)
-		bail("protocol: NS_PLAN lacks the init command or the finalize path");
+	if ((!p->direct_finalize && (!p->init_argc || p->engine_fd < 3)) || p->finalize_fd < 3)
+		bail("protocol: NS_PLAN lacks the init command, the engine fd or the finalize fd");
+	/* Only the finalize fd reaches the init (it execs it); the engine fd is exec'd. */
+	if (p->engine_fd >= 3)
+		fcntl(p->engine_fd, F_SETFD, FD_CLOEXEC);
 }
 
 /* Opens every namespace path first: later joins (mnt) change how paths resolve. */
@@ -130,29 +135,6 @@ static void write_time_offsets(const char *text)
 	close(fd);
 }
 
-/* A sealed in-memory copy of runts-finalize: the binary that waits in the container runs
- * from it, so no host file can be written through /proc/<pid>/exe (CVE-2019-5736). */
-static int sealed_copy(const char *path)
-{
-	struct stat st;
-	int src = open(path, O_RDONLY | O_CLOEXEC);
-	if (src < 0 || fstat(src, &st) < 0)
-		bail("open %s: %s", path, errtext(errno));
-	int mfd = memfd_create("runts-finalize", MFD_ALLOW_SEALING);
-	if (mfd < 0)
-		bail("memfd_create: %s", errtext(errno));
-	for (off_t done = 0; done < st.st_size;) {
-		ssize_t n = sendfile(mfd, src, NULL, (size_t)(st.st_size - done));
-		if (n <= 0)
-			bail("copy %s into a memfd: %s", path, errtext(n < 0 ? errno : EIO));
-		done += n;
-	}
-	close(src);
-	if (fcntl(mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
-		bail("seal the finalize memfd: %s", errtext(errno));
-	return mfd;
-}
-
 static void become_root_in_userns(void)
 {
 	if (setresgid(0, 0, 0) < 0)
@@ -161,9 +143,10 @@ static void become_root_in_userns(void)
 		bail("setresuid 0 in the user namespace: %s", errtext(errno));
 }
 
-/* The clone child: the Node init for create, runts-finalize itself for exec. */
-static void exec_next(struct plan *p, int mfd)
+/* The clone child: the init's engine for create, runts-finalize itself for exec. */
+static void exec_next(struct plan *p)
 {
+	int mfd = p->finalize_fd; /* inherited by the init, which execs it after pivot_root */
 	static char *no_env[] = { NULL };
 	char fdarg[16], syncarg[16], mntarg[16];
 	if (p->direct_finalize) {
@@ -171,7 +154,7 @@ static void exec_next(struct plan *p, int mfd)
 		char *argv[] = { "runts:exec", syncarg, NULL };
 		fcntl(mfd, F_SETFD, FD_CLOEXEC);
 		fexecve(mfd, argv, no_env);
-		bail("exec runts-finalize from its memfd: %s", errtext(errno));
+		bail("exec runts-finalize (sealed fd %d): %s", mfd, errtext(errno));
 	}
 	snprintf(fdarg, sizeof fdarg, "%d", mfd);
 	vec_push(&p->init_argv, &p->init_argc, fdarg);
@@ -181,7 +164,7 @@ static void exec_next(struct plan *p, int mfd)
 		vec_push(&p->init_argv, &p->init_argc, mntarg);
 		fcntl(mnt->fd, F_SETFD, 0);
 	}
-	execve(p->init_argv[0], p->init_argv, no_env);
+	syscall(SYS_execveat, p->engine_fd, "", p->init_argv, no_env, AT_EMPTY_PATH);
 	bail("exec the container init %s: %s", p->init_argv[0], errtext(errno));
 }
 
@@ -192,9 +175,8 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		bail("usage: runts-nsexec SYNC_FD (started by runts, not by hand)");
 	sync_fd = atoi(argv[1]);
+	p.finalize_fd = p.engine_fd = -1;
 	read_plan(&p);
-	/* Before any join: a joined mount namespace hides the host's runts-finalize. */
-	int mfd = sealed_copy(p.finalize_path);
 	open_joins(&p);
 	join(&p, 1);
 	if ((p.clone_flags & CLONE_NEWUSER) && unshare(CLONE_NEWUSER) < 0)
@@ -214,7 +196,7 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		bail("clone the container init: %s", errtext(errno));
 	if (pid == 0)
-		exec_next(&p, mfd);
+		exec_next(&p);
 	send_pid(MSG_INIT_PID, pid);
 	return 0;
 }

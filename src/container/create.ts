@@ -9,7 +9,7 @@ import { loadBundleConfig } from '../spec/load.js';
 import { OCI_VERSION } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
-import { launch, stagePaths } from './launcher.js';
+import { launch, Stages } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
@@ -47,6 +47,7 @@ export function create(o: CreateOpts): Created {
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
+  const stages = new Stages(o.root);
   try {
     consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
     sock = listenExecSocket(dir);
@@ -57,7 +58,7 @@ export function create(o: CreateOpts): Created {
       id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
       consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
       seccomp,
-      paths: stagePaths(),
+      stages,
       onInitPid: (p) => {
         pid = p;
         cg.apply(p);
@@ -85,6 +86,7 @@ export function create(o: CreateOpts): Created {
   } finally {
     if (sock >= 0) closeSync(sock);
     consoleSock?.close();
+    stages.close();
   }
 }
 

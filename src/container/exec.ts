@@ -11,8 +11,8 @@ import { attach, SignalForwarder } from './foreground.js';
 import { savedCgroup } from './cgroup.js';
 import { parseSubCgroups, subCgroupDirs } from '../cgroups/index.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
-import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
-import { execNsPlan, finalizePlan } from './plan.js';
+import { namespaceStage, spawnStage, Stages } from './launcher.js';
+import { execNsPlan, finalizePlan, type StageFds } from './plan.js';
 import { compileSeccomp } from '../seccomp/index.js';
 import { sendListener } from '../seccomp/listener.js';
 import { awaitExec } from './await-exec.js';
@@ -58,14 +58,15 @@ function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
 }
 
 function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined, sub: Record<string, string>): number {
-  const paths = stagePaths();
   const seccomp = compileSeccomp(saved.spec.linux?.seccomp); // the container's profile binds exec'd processes too, as in runc
-  let fd: number, syncFd: number;
+  const stages = new Stages(o.root);
+  let fd: number, fds: StageFds;
   try {
-    ({ fd, syncFd } = spawnStage(paths, o.preserveFds, consoleSock ? [consoleSock.fd] : []));
-  } finally { consoleSock?.release(); }
+    ({ fd, fds } = spawnStage(stages, o.preserveFds, consoleSock ? [consoleSock.fd] : [], false));
+  } finally { consoleSock?.release(); stages.close(); }
+  const syncFd = fds.sync;
   try {
-    const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, paths), (p) => savedCgroup(saved)?.join(p, sub));
+    const pid = namespaceStage(fd, execNsPlan(saved.spec, saved.pid, fds), (p) => savedCgroup(saved)?.join(p, sub));
     const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
     writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan({ ...saved.spec, process, hooks: undefined }, {
       keepFds, console: consoleSock ? { fd: syncFd + 1, mount: false } : undefined, seccomp,

@@ -16,8 +16,8 @@ import type { IDMapping, Mount, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';
 
-/** mntns: the path of the init's mount namespace; helper: runts-idmap's path. */
-export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: string }
+/** mntns: the path of the init's mount namespace; helper: runts-idmap's sealed fd. */
+export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: () => number }
 
 /** The text of /proc/<pid>/uid_map or gid_map for these mappings. */
 export function idMapText(maps: readonly IDMapping[]): string {
@@ -50,11 +50,11 @@ function idmapPlan(c: IdmapContext, m: Mount, source: string): Attr[] {
 }
 
 /** Runs runts-idmap with the plan; returns our copy of the detached mount it made. */
-function runIdmap(helper: string, plan: Attr[]): number {
+function runIdmap(helper: number, plan: Attr[]): number {
   const [mine, theirs] = socketPair();
   let pid = 0;
   try {
-    try { pid = spawnWithFds(helper, [helper, '3'], [0, 1, 2, theirs]); } finally { closeSync(theirs); }
+    try { pid = spawnWithFds(helper, ['runts-idmap', '3'], [0, 1, 2, theirs]); } finally { closeSync(theirs); }
     writeMessage(mine, MSG.IDMAP_PLAN, plan);
     const reply = expectMessage(mine, MSG.MOUNT_FD, 'runts-idmap');
     return copyFdFrom(pid, getU32(reply, ATTR.FD) ?? -1);
@@ -82,7 +82,7 @@ function idmappedMount(c: IdmapContext, index: number): Mount {
 /** The id-mapped copy of the index-th mount's source. */
 export function idmappedSource(c: IdmapContext, index: number): number {
   const m = idmappedMount(c, index);
-  return runIdmap(c.helper, idmapPlan(c, m, sourceOf(c, m)));
+  return runIdmap(c.helper(), idmapPlan(c, m, sourceOf(c, m)));
 }
 
 /** Reads the init's messages until one of kind `until`, answering every IDMAP_REQUEST with

@@ -1,7 +1,7 @@
 // The parent side of the create protocol (drawn in protocol/messages.ts): starts
 // runts-nsexec, answers each stage, and returns the init's pid once runts-finalize is READY.
 import { closeSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
 import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
 import { spawnWithFds } from '../linux/spawn.js';
@@ -9,7 +9,8 @@ import { isOpen, socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
-import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } from './plan.js';
+import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StageFds, type StagePaths } from './plan.js';
+import { SealedExecutables } from '../linux/exe-seal.js';
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
@@ -20,7 +21,7 @@ export interface LaunchOpts {
   consoleSockFd?: number;
   /** the compiled linux.seccomp */
   seccomp?: CompiledSeccomp;
-  execSockFd: number; preserveFds: number; paths: StagePaths;
+  execSockFd: number; preserveFds: number; stages: Stages;
   /** Called as soon as the init's pid is known (so a failure can kill it), while the init's Node
    * starts: moves it into its cgroup. The init makes a new cgroup namespace only afterwards. */
   onInitPid(pid: number): void;
@@ -40,22 +41,35 @@ function hookState(o: LaunchOpts, pid: number, status: State['status']): string 
   return JSON.stringify(st);
 }
 
-/** Starts runts-nsexec with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n and
- * the extra fds (create: the exec socket; then the console socket) at 4+n on. Returns our end
- * of the sync socket and its number there. */
-export function spawnStage(paths: StagePaths, preserveFds: number, extra: number[]): { fd: number; syncFd: number } {
+/** The stages' binaries for one command: where they are (stagePaths) and their sealed fds,
+ * opened on first use (linux/exe-seal.ts; spare: the state root, for overlayfs' second layer). */
+export class Stages {
+  readonly paths = stagePaths();
+  private readonly sealed: SealedExecutables;
+  constructor(root: string) { this.sealed = new SealedExecutables(resolve(root)); }
+  fd(stage: Exclude<keyof StagePaths, 'engineArgs'>): number { return this.sealed.open(this.paths[stage]); }
+  close(): void { this.sealed.close(); }
+}
+
+/** Starts runts-nsexec (sealed) with stdio, the preserved fds 3..3+n-1, the sync socket at 3+n,
+ * the extra fds (create: the exec socket; then the console socket) at 4+n on, then the sealed
+ * runts-finalize and, with `engine`, the init's engine. Returns our end of the sync socket and
+ * runts-nsexec's fd numbers. */
+export function spawnStage(stages: Stages, preserveFds: number, extra: number[], engine: boolean): { fd: number; fds: StageFds } {
   for (let fd = 3; fd < 3 + preserveFds; fd++) {
     if (!isOpen(fd)) throw new RuntimeError(`--preserve-fds ${preserveFds}: fd ${fd} is not open`);
   }
+  const exe = stages.fd('nsexec'), sealed = [stages.fd('finalize'), ...(engine ? [stages.fd('engine')] : [])];
   const [mine, theirs] = socketPair();
-  const syncFd = 3 + preserveFds, stdio: number[] = [0, 1, 2];
-  for (let fd = 3; fd < syncFd; fd++) stdio.push(fd);
-  stdio.push(theirs);
-  stdio.push(...extra);
+  const sync = 3 + preserveFds, stdio: number[] = [0, 1, 2];
+  for (let fd = 3; fd < sync; fd++) stdio.push(fd);
+  stdio.push(theirs, ...extra);
+  const fds: StageFds = { sync, finalize: stdio.length, engine: engine ? stdio.length + 1 : undefined };
+  stdio.push(...sealed);
   try {
-    spawnWithFds(paths.nsexec, [paths.nsexec, String(syncFd)], stdio);
-  } finally { closeSync(theirs); }
-  return { fd: mine, syncFd };
+    spawnWithFds(exe, [stages.paths.nsexec, String(sync)], stdio);
+  } catch (e) { closeSync(mine); throw e; } finally { closeSync(theirs); }
+  return { fd: mine, fds };
 }
 
 /** NS_PLAN, STAGE_PID (onStagePid: create writes the id maps, exec joins the cgroup), STAGE_GO,
@@ -73,17 +87,17 @@ export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: numbe
 /** Runs the create protocol; returns the init's pid. The caller cleans up on a throw. */
 export function launch(o: LaunchOpts): number {
   const extra = o.consoleSockFd === undefined ? [o.execSockFd] : [o.execSockFd, o.consoleSockFd];
-  const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, extra);
+  const { fd, fds } = spawnStage(o.stages, o.preserveFds, extra, true);
   try {
-    return converse(fd, o, syncFd, syncFd + extra.length);
+    return converse(fd, o, fds, fds.sync + extra.length);
   } finally {
     closeSync(fd);
   }
 }
 
-function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): number {
-  const news = newNamespaces(o.spec);
-  const pid = namespaceStage(fd, nsPlan(o.spec, o.paths, syncFd), (stagePid) => {
+function converse(fd: number, o: LaunchOpts, fds: StageFds, lastFd: number): number {
+  const syncFd = fds.sync, news = newNamespaces(o.spec);
+  const pid = namespaceStage(fd, nsPlan(o.spec, o.stages.paths, fds), (stagePid) => {
     if (news.has('user')) writeIdMaps(stagePid, o.spec);
   });
   o.onInitPid(pid);
@@ -96,7 +110,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
-  const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: o.paths.idmap };
+  const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: () => o.stages.fd('idmap') };
   serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
   o.beforeHooks?.();
   runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart', o.bundle);
@@ -114,11 +128,12 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   return pid;
 }
 
+/** The one place that names the binaries of create and exec; Stages seals whatever is here. */
 export function stagePaths(): StagePaths {
   const top = join(__dirname, '..');
   const native = join(top, 'native', 'build');
   return {
-    node: process.execPath, init: join(top, 'dist', 'init.js'), nsexec: join(native, 'runts-nsexec'),
-    finalize: join(native, 'runts-finalize'), idmap: join(native, 'runts-idmap'),
+    engine: process.execPath, engineArgs: ['--max-old-space-size=64', join(top, 'dist', 'init.js')],
+    nsexec: join(native, 'runts-nsexec'), finalize: join(native, 'runts-finalize'), idmap: join(native, 'runts-idmap'),
   };
 }

@@ -36,12 +36,18 @@ export function nsPathAttr(type: Namespace['type'], path: string): Attr {
   return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(path)]));
 }
 
-export interface StagePaths { node: string; init: string; nsexec: string; finalize: string; idmap: string }
+/** The binaries that run for a container (launcher.ts's stagePaths says where they are); each
+ * is executed from a sealed fd (Stages, linux/exe-seal.ts). engine: the init's executable,
+ * started as `engine ...engineArgs SYNC_FD FINALIZE_FD [MOUNT_NS_FD]`. */
+export interface StagePaths { engine: string; engineArgs: string[]; nsexec: string; finalize: string; idmap: string }
+
+/** runts-nsexec's fds: the sync socket, and the sealed finalize and engine (create only). */
+export interface StageFds { sync: number; finalize: number; engine?: number }
 
 /** NS_PLAN for create. A new cgroup namespace is left out: the init makes it (newCgroupNs in
  * INIT_PLAN) once the parent has moved it into its cgroup, so that the parent's cgroup.procs
  * writes (an RCU grace period on cgroup v1, ~10-20 ms) overlap the init's Node start. */
-export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
+export function nsPlan(spec: Spec, paths: StagePaths, fds: StageFds): Attr[] {
   const nss = spec.linux?.namespaces ?? [];
   const flags = nss.filter((n) => !n.path && n.type !== 'cgroup').reduce((f, n) => f | CLONE_FLAG[n.type], 0);
   const attrs: Attr[] = [attr.u32(ATTR.CLONE_FLAGS, flags)];
@@ -49,8 +55,9 @@ export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
   const offsets = Object.entries(spec.linux?.timeOffsets ?? {})
     .map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`).join('\n');
   if (offsets) attrs.push(attr.str(ATTR.TIME_OFFSETS, offsets + '\n'));
-  attrs.push(...attr.strs(ATTR.INIT_ARG, [paths.node, '--max-old-space-size=64', paths.init, String(syncFd)]));
-  attrs.push(attr.str(ATTR.FINALIZE_PATH, paths.finalize));
+  attrs.push(...attr.strs(ATTR.INIT_ARG, [paths.engine, ...paths.engineArgs, String(fds.sync)]));
+  if (fds.engine !== undefined) attrs.push(attr.u32(ATTR.ENGINE_FD, fds.engine));
+  attrs.push(attr.u32(ATTR.FINALIZE_FD, fds.finalize));
   return attrs;
 }
 
@@ -127,9 +134,9 @@ const NS_FILE: Record<Namespace['type'], string> = {
 };
 
 /** exec: join every namespace of the running init through /proc, and exec runts-finalize directly. */
-export function execNsPlan(spec: Spec, initPid: number, paths: StagePaths): Attr[] {
+export function execNsPlan(spec: Spec, initPid: number, fds: StageFds): Attr[] {
   const joins = (spec.linux?.namespaces ?? []).map((n) => nsPathAttr(n.type, `/proc/${initPid}/ns/${NS_FILE[n.type]}`));
-  return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.str(ATTR.FINALIZE_PATH, paths.finalize)];
+  return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.u32(ATTR.FINALIZE_FD, fds.finalize)];
 }
 
 /** INIT_PLAN: what the Node init needs for the rootfs and the createContainer hooks. */

@@ -29,22 +29,27 @@ function posixCheck(ret: number, op: string, what: string): void {
 }
 
 /**
- * Runs path with argv (argv[0] included) and an empty environment; fds[i] becomes fd i in the
- * child, nothing else is inherited (everything runts opens is close-on-exec). Returns the pid.
+ * Runs exe (a path, or an fd such as exe-seal's: executed through /proc/self/fd) with argv
+ * (argv[0] included) and an empty environment; fds[i] becomes fd i in the child, nothing else is
+ * inherited (everything runts opens is close-on-exec). Returns the pid.
  */
-export function spawnWithFds(path: string, argv: string[], fds: number[]): number {
-  // Copies above every target first, so that no dup2 overwrites a source still to be used.
-  const high = fds.map((fd) => check(c.fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD), 'fcntl F_DUPFD_CLOEXEC', String(fd)));
+export function spawnWithFds(exe: string | number, argv: string[], fds: number[]): number {
+  // Copies above every target first, so that no dup2 overwrites a source still to be used; the
+  // executable's fd too (close-on-exec: the kernel has opened it by then).
+  const floor = Math.max(HIGH_FD, fds.length);
+  const sources = typeof exe === 'number' ? [...fds, exe] : fds;
+  const high = sources.map((fd) => check(c.fcntl(fd, F_DUPFD_CLOEXEC, floor), 'fcntl F_DUPFD_CLOEXEC', String(fd)));
+  const path = typeof exe === 'number' ? `/proc/self/fd/${high[fds.length]}` : exe;
   const fa = Buffer.alloc(FILE_ACTIONS_SIZE), attr = Buffer.alloc(SPAWNATTR_SIZE);
   try {
-    posixCheck(c.faInit(fa), 'posix_spawn_file_actions_init', path);
-    posixCheck(c.attrInit(attr), 'posix_spawnattr_init', path);
-    high.forEach((src, i) => posixCheck(c.faDup2(fa, src, i), 'posix_spawn_file_actions_adddup2', path));
-    posixCheck(c.attrFlags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK), 'posix_spawnattr_setflags', path);
-    posixCheck(c.attrSigdef(attr, Buffer.alloc(SIGSET_SIZE, 0xff)), 'posix_spawnattr_setsigdefault', path);
-    posixCheck(c.attrSigmask(attr, Buffer.alloc(SIGSET_SIZE)), 'posix_spawnattr_setsigmask', path);
+    posixCheck(c.faInit(fa), 'posix_spawn_file_actions_init', argv[0]);
+    posixCheck(c.attrInit(attr), 'posix_spawnattr_init', argv[0]);
+    high.slice(0, fds.length).forEach((src, i) => posixCheck(c.faDup2(fa, src, i), 'posix_spawn_file_actions_adddup2', argv[0]));
+    posixCheck(c.attrFlags(attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK), 'posix_spawnattr_setflags', argv[0]);
+    posixCheck(c.attrSigdef(attr, Buffer.alloc(SIGSET_SIZE, 0xff)), 'posix_spawnattr_setsigdefault', argv[0]);
+    posixCheck(c.attrSigmask(attr, Buffer.alloc(SIGSET_SIZE)), 'posix_spawnattr_setsigmask', argv[0]);
     const pid = [0];
-    posixCheck(c.spawn(pid, path, fa, attr, [...argv, null], [null]), 'posix_spawn', path);
+    posixCheck(c.spawn(pid, path, fa, attr, [...argv, null], [null]), 'posix_spawn', argv[0]);
     return pid[0];
   } finally {
     c.faDestroy(fa);

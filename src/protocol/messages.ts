@@ -2,7 +2,8 @@
 // native/protocol.h is generated from this file (scripts/gen-protocol-header.mjs).
 //
 // Stages: P = runts parent (Node, host), N = runts-nsexec (C), I = Node init (container PID 1
-// before pivot_root), F = runts-finalize (C, sealed memfd copy, container PID 1 until execve),
+// before pivot_root), F = runts-finalize (C, container PID 1 until execve). P starts N, and N's
+// child execs I and F, from sealed fds (linux/exe-seal.ts: a read-only overlayfs, else a memfd),
 // S = a later `runts start`, M = runts-idmap (C, one per id-mapped mount). One AF_UNIX stream
 // socketpair (the "sync socket") joins P with N, then with I and F, which inherit it; S talks to
 // F over the listening "exec socket"; P and M have a socketpair of their own.
@@ -11,12 +12,12 @@
 //   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
 //   |<------------ STAGE_PID -|  (P writes uid/gid maps)
 //   |-- STAGE_GO ------------>|  unshare the rest but cgroup, timens offsets, clone(CLONE_PARENT)
-//   |<------------- INIT_PID -|  exits 0               execve(node, init.js)
+//   |<------------- INIT_PID -|  exits 0               execveat(ENGINE_FD: node init.js)
 //   |  P moves I into its cgroups and sets the limits while I's Node starts
 //   |-- INIT_PLAN (json) ----------------------------->|  unshare cgroup ns; mounts, devices
 //   |<----------------------------------- HOOKS_RUN --|  (P runs prestart, createRuntime)
 //   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root
-//   |<-------------------------------- ROOTFS_READY --|  fexecve(finalize memfd)
+//   |<-------------------------------- ROOTFS_READY --|  fexecve(FINALIZE_FD)
 //   |-- FINALIZE_PLAN --------------------------------------------------------->|  rlimits, cwd,
 //   |<---------------------------------------------------------------- READY ---|  lookup argv[0]
 //   |  P writes state.json and the pid file, exits.                              |  accept(exec sock)
@@ -77,9 +78,10 @@ export const ATTR = {
   CLONE_FLAGS: 1,     // u32: namespaces to create
   NS_PATH: 2,         // u32 clone flag, then the path: a namespace to join
   TIME_OFFSETS: 3,    // string: the text written to /proc/self/timens_offsets
-  INIT_ARG: 4,        // string, repeated: argv of the Node init
-  FINALIZE_PATH: 5,   // string: host path of runts-finalize, copied into a sealed memfd
+  INIT_ARG: 4,        // string, repeated: argv of the init (argv[0] names the engine)
+  FINALIZE_FD: 5,     // u32: N's fd of runts-finalize, sealed (linux/exe-seal.ts)
   DIRECT_FINALIZE: 6, // u32 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
+  ENGINE_FD: 7,       // u32 (create): N's fd of the init's engine, sealed; the clone child execs it
   // STAGE_PID, INIT_PID
   PID: 10,            // u32
   // SECCOMP_FD, MOUNT_FD (from M)

