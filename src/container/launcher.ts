@@ -13,6 +13,7 @@ import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StagePaths } f
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
+import { libDir, selfExe } from '../engine/layout.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -110,11 +111,11 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   return pid;
 }
 
+/** The stages of create and exec: the one place that says which binaries run for a container
+ * (the engine is the init: this executable, started through its hidden entry). */
 export function stagePaths(): StagePaths {
-  const top = join(__dirname, '..');
-  const native = join(top, 'native', 'build');
+  const lib = libDir();
   return {
-    node: process.execPath, init: join(top, 'dist', 'init.js'), nsexec: join(native, 'runts-nsexec'),
-    finalize: join(native, 'runts-finalize'), idmap: join(native, 'runts-idmap'),
+    engine: selfExe(), nsexec: join(lib, 'runts-nsexec'), finalize: join(lib, 'runts-finalize'), idmap: join(lib, 'runts-idmap'),
   };
 }

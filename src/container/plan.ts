@@ -5,6 +5,7 @@ import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
+import { initArgv } from '../engine/layout.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
 export function dedupEnv(env: string[]): string[] {
@@ -36,7 +37,8 @@ export function nsPathAttr(type: Namespace['type'], path: string): Attr {
   return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(path)]));
 }
 
-export interface StagePaths { node: string; init: string; nsexec: string; finalize: string; idmap: string }
+/** engine: the executable the init runs (runts itself, see engine/layout.ts's initArgv). */
+export interface StagePaths { engine: string; nsexec: string; finalize: string; idmap: string }
 
 /** NS_PLAN for create. A new cgroup namespace is left out: the init makes it (newCgroupNs in
  * INIT_PLAN) once the parent has moved it into its cgroup, so that the parent's cgroup.procs
@@ -49,7 +51,7 @@ export function nsPlan(spec: Spec, paths: StagePaths, syncFd: number): Attr[] {
   const offsets = Object.entries(spec.linux?.timeOffsets ?? {})
     .map(([clock, o]) => `${clock} ${o.secs ?? 0} ${o.nanosecs ?? 0}`).join('\n');
   if (offsets) attrs.push(attr.str(ATTR.TIME_OFFSETS, offsets + '\n'));
-  attrs.push(...attr.strs(ATTR.INIT_ARG, [paths.node, '--max-old-space-size=64', paths.init, String(syncFd)]));
+  attrs.push(...attr.strs(ATTR.INIT_ARG, initArgv(paths.engine, syncFd)));
   attrs.push(attr.str(ATTR.FINALIZE_PATH, paths.finalize));
   return attrs;
 }

@@ -1,6 +1,6 @@
-// The Node init: container PID 1 in its new namespaces, before pivot_root. Started by
-// runts-nsexec as `node init.js SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (a mount namespace given
-// by path, joined here once every module is loaded). Sets up the rootfs, lets the parent
+// The init: container PID 1 in its new namespaces, before pivot_root. runts-nsexec starts it as
+// `runts --runts-init SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (the same executable, its hidden
+// entry: engine/main.ts; a mount namespace given by path is joined once every module is loaded). Sets up the rootfs, lets the parent
 // run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
@@ -39,7 +39,7 @@ function main(syncFd: number, finalizeFd: number): never {
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
   finishRootfs(plan);
   writeMessage(syncFd, MSG.ROOTFS_READY);
-  // Node marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
+  // The engine marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
   // (stdio, preserved fds, sync, exec and console sockets). The memfd must not reach it.
   for (const fd of plan.passFds) {
     if (fd !== finalizeFd) { try { setCloexec(fd, false); } catch { /* not open: fine */ } }
@@ -48,16 +48,19 @@ function main(syncFd: number, finalizeFd: number): never {
   return fexecve(finalizeFd, ['runts:init', String(syncFd)], []);
 }
 
-const syncFd = Number(process.argv[2]);
-// The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
-// exceptions on its normal path, and capturing their stacks is time the create waits for.
-Error.stackTraceLimit = 0;
-try {
-  resolveAll();
-  setNonDumpable();
-  if (process.argv[4] !== undefined) joinMountNamespace(Number(process.argv[4]));
-  main(syncFd, Number(process.argv[3]));
-} catch (e) {
-  try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }
-  process.exit(1);
+/** The init's entry (engine/main.ts): args are SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]. */
+export function runInit(args: string[]): never {
+  const syncFd = Number(args[0]);
+  // The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
+  // exceptions on its normal path, and capturing their stacks is time the create waits for.
+  Error.stackTraceLimit = 0;
+  try {
+    resolveAll();
+    setNonDumpable();
+    if (args[2] !== undefined) joinMountNamespace(Number(args[2]));
+    return main(syncFd, Number(args[1]));
+  } catch (e) {
+    try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }
+    process.exit(1);
+  }
 }
