@@ -1,6 +1,6 @@
 // runts [global options] command [command options] [arguments...] — runc's command line.
 // Parses, dispatches to one command, and is the one place that logs an error and exits. The
-// table of commands comes from the entry point: main.ts (every command) or main-lite.ts.
+// table of commands, each loaded when it runs, is main.ts's.
 import { OCI_VERSION } from '../spec/types.js';
 import { parseArgs, requireArgs, UsageError, type OptSpec } from './args.js';
 import type { Command, Globals } from './command.js';
@@ -22,18 +22,21 @@ function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
 }
 
-function help(commands: Command[]): string {
+/** A command by its name; its module is loaded by load(). */
+export interface CommandEntry { name: string; load(): Command }
+
+function help(commands: CommandEntry[]): string {
   return ['usage: runts [global options] command [command options] [arguments...]', '', 'commands:',
-    ...commands.map((c) => `   ${c.usage}`), ''].join('\n');
+    ...commands.map((c) => `   ${c.load().usage}`), ''].join('\n');
 }
 
-async function main(argv: string[], commands: Command[]): Promise<number> {
+async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
   const g = parseArgs(argv, GLOBAL);
   setupLog({ log: g.opts.log as string | undefined, logFormat: g.opts['log-format'] as string, debug: !!g.opts.debug });
   if (g.opts.version) { out(version()); return 0; }
   const [name, ...rest] = g.args;
   if (!name || g.opts.help) { out(help(commands)); return name ? 0 : 1; }
-  const cmd = commands.find((c) => c.name === name);
+  const cmd = commands.find((c) => c.name === name)?.load();
   if (!cmd) {
     if (MISSING[name]) throw new Error(`${name} is not implemented in runts yet`);
     throw new UsageError(`No help topic for '${name}'`);
@@ -48,7 +51,7 @@ async function main(argv: string[], commands: Command[]): Promise<number> {
   }
 }
 
-export function runCli(commands: Command[]): void {
+export function runCli(commands: CommandEntry[]): void {
   main(process.argv.slice(2), commands).then(
     (code) => process.exit(code),
     (e: Error & { status?: number }) => { log('error', e.message); process.exit(e.status ?? 1); },

@@ -7,5 +7,5 @@ import { INIT_ENTRY } from './layout.js';
 if (process.argv[2] === INIT_ENTRY) {
   (require('../init/main.js') as typeof import('../init/main.js')).runInit(process.argv.slice(3));
 } else {
-  require('../cli/main.js');
+  (require('../cli/main.js') as typeof import('../cli/main.js')).main();
 }
