@@ -5,6 +5,7 @@ import { OCI_VERSION } from '../spec/types.js';
 import { parseArgs, requireArgs, UsageError, type OptSpec } from './args.js';
 import type { Command, Globals } from './command.js';
 import { log, out, setupLog } from './log.js';
+import { step } from '../engine/trace.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -43,6 +44,7 @@ async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
   }
   const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
   try {
+    step(`${name} loaded`);
     const p = parseArgs(rest, cmd.options);
     requireArgs(name, p.args, cmd.args[0], cmd.args[1]);
     return (await cmd.run(globals, p.opts, p.args)) ?? 0;
@@ -53,7 +55,7 @@ async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
 
 export function runCli(commands: CommandEntry[]): void {
   main(process.argv.slice(2), commands).then(
-    (code) => process.exit(code),
+    (code) => { step('exit'); process.exit(code); },
     (e: Error & { status?: number }) => { log('error', e.message); process.exit(e.status ?? 1); },
   );
 }

@@ -14,6 +14,7 @@ import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
 import { libDir, selfExe } from '../engine/layout.js';
+import { step, tracing } from '../engine/trace.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -71,6 +72,7 @@ export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: numbe
 export function launch(o: LaunchOpts): number {
   const extra = o.consoleSockFd === undefined ? [o.execSockFd] : [o.execSockFd, o.consoleSockFd];
   const { fd, syncFd } = spawnStage(o.paths, o.preserveFds, extra);
+  step('nsexec spawned');
   try {
     return converse(fd, o, syncFd, syncFd + extra.length);
   } finally {
@@ -87,19 +89,22 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
   const has = (type: string) => !!o.spec.linux?.namespaces?.some((x) => x.type === type);
   // A mount namespace joined by path gets the whole rootfs setup too, as in runc.
+  step('init pid known, in its cgroups');
   const plan: InitPlan = {
-    rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
+    trace: tracing() || undefined, rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
     newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: o.paths.idmap };
   serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
+  step('init: rootfs mounted');
   o.beforeHooks?.();
   runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart');
   runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime');
   writeMessage(fd, MSG.HOOKS_DONE);
   expectMessage(fd, MSG.ROOTFS_READY, 'the container init');
+  step('init: rootfs ready');
   const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
   writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan(o.spec, {
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
@@ -108,6 +113,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
     seccomp: o.seccomp,
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
+  step('finalize ready');
   return pid;
 }
 

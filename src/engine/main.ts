@@ -2,6 +2,9 @@
 // starts it through the hidden first argument (engine/layout.ts's initArgv), else the command
 // line. Each side is required only when chosen, so neither evaluates the other's modules.
 import { INIT_ENTRY } from './layout.js';
+import { step } from './trace.js';
+
+step('engine started');
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 if (process.argv[2] === INIT_ENTRY) {

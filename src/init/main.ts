@@ -9,14 +9,18 @@ import { attr, expectMessage, getStr, sendError, writeMessage } from '../protoco
 import { setCloexec } from '../linux/fd.js';
 import { recvWithFd } from '../linux/fd-transfer.js';
 import { closeFd } from '../linux/fs.js';
-import { resolveAll } from '../linux/libc.js';
+import { openLibc } from '../linux/libc.js';
 import { joinMountNamespace, newCgroupNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
+import { setTracing, step, traceAt } from '../engine/trace.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
 import type { Spec } from '../spec/types.js';
 
-interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[] }
+interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[]; trace?: boolean }
+
+/** Steps before the plan says whether to trace. */
+const early: [string, number][] = [];
 
 /** IDMAP_REQUEST, then MOUNT_FD with the parent's id-mapped copy of the mount's source. */
 function idmappedSource(syncFd: number, index: number): number {
@@ -31,13 +35,18 @@ function idmappedSource(syncFd: number, index: number): number {
 
 function main(syncFd: number, finalizeFd: number): never {
   const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
+  setTracing(!!plan.trace);
+  for (const [name, at] of early) traceAt(name, at);
+  step('init: plan received');
   // the parent sends INIT_PLAN once this process is in its cgroups: the namespace's root
   if (plan.newCgroupNs) newCgroupNamespace();
   prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
+  step('init: rootfs mounted');
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer');
   finishRootfs(plan);
+  step('init: rootfs finished');
   writeMessage(syncFd, MSG.ROOTFS_READY);
   // The engine marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
   // (stdio, preserved fds, sync, exec and console sockets). The memfd must not reach it.
@@ -54,8 +63,10 @@ export function runInit(args: string[]): never {
   // The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
   // exceptions on its normal path, and capturing their stacks is time the create waits for.
   Error.stackTraceLimit = 0;
+  early.push(['init: entered', performance.now()]);
   try {
-    resolveAll();
+    openLibc();
+    early.push(['init: koffi and libc loaded', performance.now()]);
     setNonDumpable();
     if (args[2] !== undefined) joinMountNamespace(Number(args[2]));
     return main(syncFd, Number(args[1]));

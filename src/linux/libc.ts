@@ -2,8 +2,10 @@
 // with `libc.func(...)` and turn a -1 return into a SysError with `check`.
 //
 // Declarations are resolved lazily, on first call: commands like `state` and `list` never
-// touch libc and should not pay for loading koffi (~7 ms). The Node init calls
-// `resolveAll()` at start, because after pivot_root neither koffi nor libc is reachable.
+// touch libc and should not pay for loading koffi. The init calls `openLibc()` at start: after
+// pivot_root neither koffi's module nor libc is reachable, but a declaration needs no file (it
+// parses its text and looks the symbol up in the open library), so each still resolves on its
+// first call (declaring all of them at once took the init 10-20 ms, traced).
 import type * as Koffi from 'koffi';
 import { join } from 'node:path';
 import { SysError } from './errors.js';
@@ -11,7 +13,6 @@ import { isCompiled, libDir } from '../engine/layout.js';
 
 let mod: typeof Koffi | undefined;
 let lib: Koffi.LibraryHandle | undefined;
-const unresolved: (() => unknown)[] = [];
 
 /** koffi's native module by its absolute path in runts' own tree (engine/layout.ts): the
  * compiled runts never unpacks a module into a temp dir, and koffi's index (which detects the
@@ -36,20 +37,19 @@ function library(): Koffi.LibraryHandle {
 export type LazyFn = ((...args: any[]) => any) & { async: (...args: any[]) => void };
 
 /** Declarations against the library `load` opens, each resolved on its first call. */
-function lazyLibrary(load: () => Koffi.LibraryHandle, registry?: (() => unknown)[]): { func(decl: string): LazyFn } {
+function lazyLibrary(load: () => Koffi.LibraryHandle): { func(decl: string): LazyFn } {
   return {
     func(decl: string): LazyFn {
       let real: ((...a: unknown[]) => unknown) | undefined;
       const resolve = () => (real ??= load().func(decl) as (...a: unknown[]) => unknown);
       const fn = ((...args: unknown[]) => resolve()(...args)) as LazyFn;
       fn.async = (...args: unknown[]) => { (resolve() as unknown as { async: (...a: unknown[]) => void }).async(...args); };
-      registry?.push(resolve);
       return fn;
     },
   };
 }
 
-export const libc = lazyLibrary(library, unresolved);
+export const libc = lazyLibrary(library);
 
 /** Another shared library (src/seccomp: libseccomp.so.2), opened on the first call of one of its functions. */
 export function sharedLibrary(name: string): { func(decl: string): LazyFn } {
@@ -63,9 +63,9 @@ export const koffi = {
   address: (b: Buffer): bigint => koffiModule().address(b),
 };
 
-/** Loads koffi and libc and declares every function now (the Node init, before pivot_root). */
-export function resolveAll(): void {
-  for (const r of unresolved.splice(0)) r();
+/** Loads koffi's module and opens libc now (the init, before pivot_root). */
+export function openLibc(): void {
+  library();
 }
 
 /** Throws SysError(op, errno, path) when a libc call returned -1 (or any negative value). */
