@@ -19,7 +19,12 @@ let lib: Koffi.LibraryHandle | undefined;
  * platform by probing paths) is skipped. Under Node (tests only) koffi's package loads as usual. */
 function loadKoffi(): typeof Koffi {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  if (isCompiled()) return require(join(libDir(), 'koffi.node')) as typeof Koffi;
+  if (isCompiled()) {
+    // process.dlopen, not require: Bun's resolver would first scan the directories above it
+    const m = { exports: {} };
+    process.dlopen(m, join(libDir(), 'koffi.node'));
+    return m.exports as typeof Koffi;
+  }
   return require('koffi') as typeof Koffi;
   /* eslint-enable @typescript-eslint/no-require-imports */
 }
