@@ -58,7 +58,9 @@ export function create(o: CreateOpts): Created {
       paths: stagePaths(),
       onInitPid: (p) => {
         pid = p;
+        step('init pid known');
         cg.apply(p);
+        step('init moved into its cgroups');
         if (spec.linux?.resources) cg.set(spec.linux.resources);
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks

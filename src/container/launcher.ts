@@ -89,7 +89,7 @@ function converse(fd: number, o: LaunchOpts, syncFd: number, lastFd: number): nu
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
   const has = (type: string) => !!o.spec.linux?.namespaces?.some((x) => x.type === type);
   // A mount namespace joined by path gets the whole rootfs setup too, as in runc.
-  step('init pid known, in its cgroups');
+  step('limits set');
   const plan: InitPlan = {
     trace: tracing() || undefined, rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
     newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
