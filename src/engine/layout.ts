@@ -23,10 +23,15 @@ export function libDir(): string {
 export const INIT_ENTRY = '--runts-init';
 
 /** The init's command line as runts-nsexec execs it (it appends the finalize memfd and, for a
- * mount namespace given by path, that namespace's fd): the same executable, its hidden entry. */
+ * mount namespace given by path, that namespace's fd): the same executable, its hidden entry,
+ * and the CLI's lib dir, so that the init finds koffi's module wherever its executable is run
+ * from (a sealed copy or mount of it has another path). */
 export function initArgv(engine: string, syncFd: number): string[] {
-  return [engine, INIT_ENTRY, String(syncFd)];
+  return [engine, INIT_ENTRY, libDir(), String(syncFd)];
 }
+
+/** The init: the lib dir its argv names (initArgv). */
+export function useLibDir(path: string): void { dir = path; }
 
 /** Set by scripts/build.mjs in the compiled executable. */
 declare const RUNTS_COMPILED: boolean | undefined;

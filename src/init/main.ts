@@ -1,5 +1,5 @@
 // The init: container PID 1 in its new namespaces, before pivot_root. runts-nsexec starts it as
-// `runts --runts-init SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (the same executable, its hidden
+// `runts --runts-init LIB_DIR SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (the same executable, its hidden
 // entry: engine/main.ts; a mount namespace given by path is joined once every module is loaded). Sets up the rootfs, lets the parent
 // run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
