@@ -1,7 +1,7 @@
 // Every wire message between the runts parent and the stages it starts, in one place.
 // native/protocol.h is generated from this file (scripts/gen-protocol-header.mjs).
 //
-// Stages: P = runts parent (Node, host), N = runts-nsexec (C), I = Node init (container PID 1
+// Stages: P = runts parent (host), N = runts-nsexec (C), I = the init (runts --runts-init, container PID 1
 // before pivot_root), F = runts-finalize (C, sealed memfd copy, container PID 1 until execve),
 // S = a later `runts start`, M = runts-idmap (C, one per id-mapped mount). One AF_UNIX stream
 // socketpair (the "sync socket") joins P with N, then with I and F, which inherit it; S talks to
@@ -11,8 +11,8 @@
 //   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
 //   |<------------ STAGE_PID -|  (P writes uid/gid maps)
 //   |-- STAGE_GO ------------>|  unshare the rest but cgroup, timens offsets, clone(CLONE_PARENT)
-//   |<------------- INIT_PID -|  exits 0               execve(node, init.js)
-//   |  P moves I into its cgroups and sets the limits while I's Node starts
+//   |<------------- INIT_PID -|  exits 0               execve(runts --runts-init)
+//   |  P moves I into its cgroups and sets the limits while I's engine starts
 //   |-- INIT_PLAN (json) ----------------------------->|  unshare cgroup ns; mounts, devices
 //   |<----------------------------------- HOOKS_RUN --|  (P runs prestart, createRuntime)
 //   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root
