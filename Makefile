@@ -28,6 +28,9 @@ bin/runts: node_modules/.installed $(TS_SOURCES) scripts/build.mjs scripts/gen-v
 	node scripts/gen-validators.mjs
 	node scripts/build.mjs
 
+native/build/koffi.node: bin/runts
+	@test -f $@ || node scripts/build.mjs
+
 native/protocol.h: src/protocol/messages.ts scripts/gen-protocol-header.mjs node_modules/.installed
 	node scripts/gen-protocol-header.mjs > $@.tmp && mv $@.tmp $@
 
@@ -53,7 +56,7 @@ bench: setup
 
 # The executable, the C stages and koffi's native module: all an installed runts needs
 # (neither Node nor node_modules). The executable finds the rest in ../lib/runts.
-install: node_modules/.installed bin/runts $(NATIVE)
+install: node_modules/.installed bin/runts native/build/koffi.node $(NATIVE)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/runts
 	install -m 0755 $(NATIVE) $(DESTDIR)$(PREFIX)/lib/runts/
 	install -m 0644 native/build/koffi.node $(DESTDIR)$(PREFIX)/lib/runts/
