@@ -11,7 +11,7 @@ TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.json') $(wildcard schema
 
 all: build
 
-build: node_modules/.installed dist/runts.js $(NATIVE) $(TESTPROG)
+build: node_modules/.installed bin/runts $(NATIVE) $(TESTPROG)
 
 # System packages (apt-get) and npm packages: everything a fresh machine of this kind lacks.
 setup:
@@ -22,9 +22,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-dist/runts.js: node_modules/.installed $(TS_SOURCES) scripts/build.mjs scripts/gen-validators.mjs
+# One executable compiled by Bun (scripts/build.mjs); it also copies koffi's native module to
+# native/build/koffi.node, which the executable loads by its absolute path.
+bin/runts: node_modules/.installed $(TS_SOURCES) scripts/build.mjs scripts/gen-validators.mjs
 	node scripts/gen-validators.mjs
 	node scripts/build.mjs
+
+native/build/koffi.node: bin/runts
+	@test -f $@ || node scripts/build.mjs
 
 native/protocol.h: src/protocol/messages.ts scripts/gen-protocol-header.mjs node_modules/.installed
 	node scripts/gen-protocol-header.mjs > $@.tmp && mv $@.tmp $@
@@ -49,13 +54,16 @@ demo: setup
 bench: setup
 	bash bench/bench.sh
 
-install: build
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/runts $(DESTDIR)$(PREFIX)/bin
-	cp -r bin dist native node_modules package.json $(DESTDIR)$(PREFIX)/lib/runts/
-	ln -sf $(PREFIX)/lib/runts/bin/runts $(DESTDIR)$(PREFIX)/bin/runts
+# The executable, the C stages and koffi's native module: all an installed runts needs
+# (neither Node nor node_modules). The executable finds the rest in ../lib/runts.
+install: node_modules/.installed bin/runts native/build/koffi.node $(NATIVE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/runts
+	install -m 0755 $(NATIVE) $(DESTDIR)$(PREFIX)/lib/runts/
+	install -m 0644 native/build/koffi.node $(DESTDIR)$(PREFIX)/lib/runts/
+	install -m 0755 bin/runts $(DESTDIR)$(PREFIX)/bin/runts
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/lib/runts $(DESTDIR)$(PREFIX)/bin/runts
 
 clean:
-	rm -rf dist native/build test/prog/build native/protocol.h src/spec/generated
+	rm -rf bin/runts dist native/build test/prog/build native/protocol.h src/spec/generated

@@ -1,12 +1,13 @@
 // runts [global options] command [command options] [arguments...] — runc's command line.
 // Parses, dispatches to one command, and is the one place that logs an error and exits. The
-// table of commands comes from the entry point: main.ts (every command) or main-lite.ts.
+// table of commands, each loaded when it runs, is main.ts's.
 import { OCI_VERSION } from '../spec/types.js';
 import { parseArgs, reorderArgs, requireArgs, UsageError, type OptSpec } from './args.js';
 import { commandHelp, globalHelp } from './help.js';
 import type { Command, Globals } from './command.js';
 import { log, out, setupLog } from './log.js';
 import { errorLine } from '../linux/errors.js';
+import { step } from '../engine/trace.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -24,14 +25,18 @@ function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
 }
 
+/** A command by its name; its module is loaded by load(). */
+export interface CommandEntry { name: string; load(): Command }
+
 const HELP: OptSpec = { help: { type: 'boolean', alias: 'h' } };
+const loadAll = (commands: CommandEntry[]) => commands.map((c) => c.load());
 
 /** `runts help [CMD]`, `runts CMD --help`: the text, or undefined when no help was asked. */
-function helpText(commands: Command[], name: string, rest: string[], cmd?: Command): string | undefined {
+function helpText(commands: CommandEntry[], name: string, rest: string[], cmd?: Command): string | undefined {
   if (name === 'help' || name === 'h') {
-    const c = commands.find((x) => x.name === rest[0]);
+    const c = commands.find((x) => x.name === rest[0])?.load();
     if (rest[0] && !c) throw new UsageError(`No help topic for '${rest[0]}'`);
-    return c ? commandHelp(c) : globalHelp(commands);
+    return c ? commandHelp(c) : globalHelp(loadAll(commands));
   }
   if (!cmd) return undefined;
   const spec = { ...cmd.options, ...HELP };
@@ -39,13 +44,13 @@ function helpText(commands: Command[], name: string, rest: string[], cmd?: Comma
   return p.opts.help ? commandHelp(cmd) : undefined;
 }
 
-async function main(argv: string[], commands: Command[]): Promise<number> {
+async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
   const g = parseArgs(argv, GLOBAL);
   setupLog({ log: g.opts.log as string | undefined, logFormat: g.opts['log-format'] as string, debug: !!g.opts.debug });
   if (g.opts.version) { out(version()); return 0; }
   const [name, ...rest] = g.args;
-  if (!name || g.opts.help) { out(globalHelp(commands)); return 0; }
-  const cmd = commands.find((c) => c.name === name);
+  if (!name || g.opts.help) { out(globalHelp(loadAll(commands))); return 0; }
+  const cmd = commands.find((c) => c.name === name)?.load();
   if (!cmd) {
     const text = helpText(commands, name, rest);
     if (text !== undefined) { out(text); return 0; }
@@ -54,6 +59,7 @@ async function main(argv: string[], commands: Command[]): Promise<number> {
   }
   const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
   try {
+    step(`${name} loaded`);
     const text = helpText(commands, name, rest, cmd);
     if (text !== undefined) { out(text); return 0; }
     const p = parseArgs(cmd.keepOrder ? rest : reorderArgs(rest, cmd.options), cmd.options);
@@ -64,9 +70,9 @@ async function main(argv: string[], commands: Command[]): Promise<number> {
   }
 }
 
-export function runCli(commands: Command[]): void {
+export function runCli(commands: CommandEntry[]): void {
   main(process.argv.slice(2), commands).then(
-    (code) => process.exit(code),
+    (code) => { step('exit'); process.exit(code); },
     (e: Error & { status?: number }) => { log('error', errorLine(e)); process.exit(e.status ?? 1); },
   );
 }

@@ -17,6 +17,7 @@ import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp } from '../seccomp/index.js';
+import { step } from '../engine/trace.js';
 
 export interface CreateOpts {
   root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
@@ -44,6 +45,7 @@ export function create(o: CreateOpts): Created {
   checkSysctls(spec);
   checkSupported(spec);
   const seccomp = compileSeccomp(spec.linux?.seccomp);
+  step('config loaded and checked');
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
@@ -52,6 +54,7 @@ export function create(o: CreateOpts): Created {
     consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
     sock = listenExecSocket(dir);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
+    step('state dir, sockets, cgroups made');
     const cg = cgroup;
     pid = setUp(() => launch({
       spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
@@ -61,7 +64,9 @@ export function create(o: CreateOpts): Created {
       stages,
       onInitPid: (p) => {
         pid = p;
+        step('init pid known');
         cg.apply(p);
+        step('init moved into its cgroups');
         if (spec.linux?.resources) cg.set(spec.linux.resources);
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
@@ -73,6 +78,7 @@ export function create(o: CreateOpts): Created {
       rootfsBind: rootfsBind(),
     };
     writeSaved(dir, saved);
+    step('state saved');
     if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
     return { saved, console: consoleSock?.receive() };
   } catch (e) {

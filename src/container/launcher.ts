@@ -15,6 +15,8 @@ import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
 import { RuntimeError } from './errors.js';
+import { INIT_ENTRY, libDir, selfExe } from '../engine/layout.js';
+import { step, tracing } from '../engine/trace.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -88,6 +90,7 @@ export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: numbe
 export function launch(o: LaunchOpts): number {
   const extra = o.consoleSockFd === undefined ? [o.execSockFd] : [o.execSockFd, o.consoleSockFd];
   const { fd, fds } = spawnStage(o.stages, o.preserveFds, extra, true);
+  step('nsexec spawned');
   try {
     return converse(fd, o, fds, fds.sync + extra.length);
   } finally {
@@ -104,19 +107,22 @@ function converse(fd: number, o: LaunchOpts, fds: StageFds, lastFd: number): num
   if (o.spec.process?.oomScoreAdj !== undefined) writeFileSync(`/proc/${pid}/oom_score_adj`, String(o.spec.process.oomScoreAdj));
   const has = (type: string) => !!o.spec.linux?.namespaces?.some((x) => x.type === type);
   // A mount namespace joined by path gets the whole rootfs setup too, as in runc.
+  step('limits set');
   const plan: InitPlan = {
-    rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
+    trace: tracing() || undefined, rootfs: o.rootfs, bundle: o.bundle, spec: o.spec, noPivot: o.noPivot, newMountNs: has('mount'),
     newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
   writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
   const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: () => o.stages.fd('idmap') };
   serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
+  step('init: rootfs mounted');
   o.beforeHooks?.();
   runHooks(o.spec.hooks?.prestart, plan.stateJson, 'prestart', o.bundle);
   runHooks(o.spec.hooks?.createRuntime, plan.stateJson, 'createRuntime', o.bundle);
   writeMessage(fd, MSG.HOOKS_DONE);
   expectMessage(fd, MSG.ROOTFS_READY, 'the container init');
+  step('init: rootfs ready');
   const keepFds = Array.from({ length: o.preserveFds }, (_, i) => 3 + i);
   writeMessage(fd, MSG.FINALIZE_PLAN, finalizePlan(o.spec, {
     execSockFd: syncFd + 1, keepFds, stateJson: hookState(o, pid, 'created'),
@@ -125,15 +131,16 @@ function converse(fd: number, o: LaunchOpts, fds: StageFds, lastFd: number): num
     seccomp: o.seccomp,
   }));
   expectMessage(fd, MSG.READY, 'runts-finalize');
+  step('finalize ready');
   return pid;
 }
 
-/** The one place that names the binaries of create and exec; Stages seals whatever is here. */
+/** The one place that names the binaries of create and exec (the engine is the init: this
+ * executable, started through its hidden entry); Stages seals whatever is here. */
 export function stagePaths(): StagePaths {
-  const top = join(__dirname, '..');
-  const native = join(top, 'native', 'build');
+  const lib = libDir();
   return {
-    engine: process.execPath, engineArgs: ['--max-old-space-size=64', join(top, 'dist', 'init.js')],
-    nsexec: join(native, 'runts-nsexec'), finalize: join(native, 'runts-finalize'), idmap: join(native, 'runts-idmap'),
+    engine: selfExe(), engineArgs: [INIT_ENTRY, lib],
+    nsexec: join(lib, 'runts-nsexec'), finalize: join(lib, 'runts-finalize'), idmap: join(lib, 'runts-idmap'),
   };
 }

@@ -37,8 +37,10 @@ export function nsPathAttr(type: Namespace['type'], path: string): Attr {
 }
 
 /** The binaries that run for a container (launcher.ts's stagePaths says where they are); each
- * is executed from a sealed fd (Stages, linux/exe-seal.ts). engine: the init's executable,
- * started as `engine ...engineArgs SYNC_FD FINALIZE_FD [MOUNT_NS_FD]`. */
+ * is executed from a sealed fd (Stages, linux/exe-seal.ts). engine: the init's executable (runts
+ * itself), started as `engine ...engineArgs SYNC_FD FINALIZE_FD [MOUNT_NS_FD]`; engineArgs carry
+ * the hidden entry and the lib dir, so that the init finds koffi's module whatever path its
+ * sealed executable has. */
 export interface StagePaths { engine: string; engineArgs: string[]; nsexec: string; finalize: string; idmap: string }
 
 /** runts-nsexec's fds: the sync socket, and the sealed finalize and engine (create only). */
@@ -139,8 +141,10 @@ export function execNsPlan(spec: Spec, initPid: number, fds: StageFds): Attr[] {
   return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.u32(ATTR.FINALIZE_FD, fds.finalize)];
 }
 
-/** INIT_PLAN: what the Node init needs for the rootfs and the createContainer hooks. */
+/** INIT_PLAN: what the init needs for the rootfs and the createContainer hooks. */
 export interface InitPlan {
+  /** the CLI traces its steps (engine/trace.ts): so does the init */
+  trace?: boolean;
   rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
   newMountNs: boolean; newUtsNs: boolean; newCgroupNs: boolean; inUserNs: boolean; stateJson: string;
   /** fds runts-finalize inherits: stdio, preserved fds, the sync socket and the extra sockets */

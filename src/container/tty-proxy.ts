@@ -3,11 +3,11 @@
 // stdin to the master and the master to its stdout, gives the master the host terminal's size
 // at start and on every SIGWINCH, and, once the process has exited, drains what the container
 // wrote (until EIO: every slave fd is closed, or EAGAIN: nothing more) and restores the host
-// terminal. The master is non-blocking and watched by a libuv poll handle, so Node's event loop
-// stays free for signals and the wait for the process.
+// terminal. The master is non-blocking and watched by poll(2) on a worker thread (linux/fd-poll.ts),
+// so the event loop stays free for signals and the wait for the process.
 import { closeSync, createReadStream, readSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { koffi, type FdPoll, type PollEvents } from '../linux/libc.js';
+import { pollFd, type FdPoll, type PollEvents } from '../linux/fd-poll.js';
 import { getWinSize, isTty, makeRaw, setNonBlocking, setWinSize } from '../linux/tty.js';
 import type { ProxyConsole } from './console.js';
 
@@ -46,7 +46,7 @@ export class TtyProxy {
     this.resize();
     this.restoreHost = makeRaw(this.c.host);
     process.on('SIGWINCH', this.onWinch);
-    this.poll = koffi.poll(this.c.master, { readable: true }, (status, ev) => this.onReady(status, ev));
+    this.poll = pollFd(this.c.master, { readable: true }, (status, ev) => this.onReady(status, ev));
     this.input = isTty(0) ? process.stdin : createReadStream('', { fd: 0, autoClose: false });
     this.input.on('data', (d: Buffer) => { this.toMaster.push(d); this.flushInput(); });
     this.input.on('error', () => undefined);

@@ -1,6 +1,6 @@
-// The Node init: container PID 1 in its new namespaces, before pivot_root. Started by
-// runts-nsexec as `node init.js SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (a mount namespace given
-// by path, joined here once every module is loaded). Sets up the rootfs, lets the parent
+// The init: container PID 1 in its new namespaces, before pivot_root. runts-nsexec starts it as
+// `runts --runts-init LIB_DIR SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]` (the same executable, its hidden
+// entry: engine/main.ts; a mount namespace given by path is joined once every module is loaded). Sets up the rootfs, lets the parent
 // run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
@@ -9,14 +9,18 @@ import { attr, expectMessage, getStr, sendError, writeMessage } from '../protoco
 import { setCloexec } from '../linux/fd.js';
 import { recvWithFd } from '../linux/fd-transfer.js';
 import { closeFd } from '../linux/fs.js';
-import { resolveAll } from '../linux/libc.js';
+import { openLibc } from '../linux/libc.js';
 import { joinMountNamespace, newCgroupNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
+import { setTracing, step, traceAt } from '../engine/trace.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
 import type { Spec } from '../spec/types.js';
 
-interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[] }
+interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[]; trace?: boolean }
+
+/** Steps before the plan says whether to trace. */
+const early: [string, number][] = [];
 
 /** IDMAP_REQUEST, then MOUNT_FD with the parent's id-mapped copy of the mount's source. */
 function idmappedSource(syncFd: number, index: number): number {
@@ -31,15 +35,20 @@ function idmappedSource(syncFd: number, index: number): number {
 
 function main(syncFd: number, finalizeFd: number): never {
   const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
+  setTracing(!!plan.trace);
+  for (const [name, at] of early) traceAt(name, at);
+  step('init: plan received');
   // the parent sends INIT_PLAN once this process is in its cgroups: the namespace's root
   if (plan.newCgroupNs) newCgroupNamespace();
   prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
+  step('init: rootfs mounted');
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer', plan.rootfs);
   finishRootfs(plan);
+  step('init: rootfs finished');
   writeMessage(syncFd, MSG.ROOTFS_READY);
-  // Node marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
+  // The engine marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists
   // (stdio, preserved fds, sync, exec and console sockets). The memfd must not reach it.
   for (const fd of plan.passFds) {
     if (fd !== finalizeFd) { try { setCloexec(fd, false); } catch { /* not open: fine */ } }
@@ -48,16 +57,21 @@ function main(syncFd: number, finalizeFd: number): never {
   return fexecve(finalizeFd, ['runts:init', String(syncFd)], []);
 }
 
-const syncFd = Number(process.argv[2]);
-// The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
-// exceptions on its normal path, and capturing their stacks is time the create waits for.
-Error.stackTraceLimit = 0;
-try {
-  resolveAll();
-  setNonDumpable();
-  if (process.argv[4] !== undefined) joinMountNamespace(Number(process.argv[4]));
-  main(syncFd, Number(process.argv[3]));
-} catch (e) {
-  try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }
-  process.exit(1);
+/** The init's entry (engine/main.ts): args are SYNC_FD FINALIZE_MEMFD [MOUNT_NS_FD]. */
+export function runInit(args: string[]): never {
+  const syncFd = Number(args[0]);
+  // The init reports an error by its message only; the rootfs code meets ENOENT and ELOOP as
+  // exceptions on its normal path, and capturing their stacks is time the create waits for.
+  Error.stackTraceLimit = 0;
+  early.push(['init: entered', performance.now()]);
+  try {
+    openLibc();
+    early.push(['init: koffi and libc loaded', performance.now()]);
+    setNonDumpable();
+    if (args[2] !== undefined) joinMountNamespace(Number(args[2]));
+    return main(syncFd, Number(args[1]));
+  } catch (e) {
+    try { sendError(syncFd, (e as Error).message); } catch { /* parent gone */ }
+    process.exit(1);
+  }
 }

@@ -2,29 +2,28 @@
 // with `libc.func(...)` and turn a -1 return into a SysError with `check`.
 //
 // Declarations are resolved lazily, on first call: commands like `state` and `list` never
-// touch libc and should not pay for loading koffi (~7 ms). The Node init calls
-// `resolveAll()` at start, because after pivot_root neither koffi nor libc is reachable.
+// touch libc and should not pay for loading koffi. The init calls `openLibc()` at start: after
+// pivot_root neither koffi's module nor libc is reachable, but a declaration needs no file (it
+// parses its text and looks the symbol up in the open library), so each still resolves on its
+// first call (declaring all of them at once took the init 10-20 ms, traced).
 import type * as Koffi from 'koffi';
+import { join } from 'node:path';
 import { SysError } from './errors.js';
+import { isCompiled, libDir } from '../engine/layout.js';
 
 let mod: typeof Koffi | undefined;
 let lib: Koffi.LibraryHandle | undefined;
-const unresolved: (() => unknown)[] = [];
 
-/** Set by scripts/build.mjs: koffi's version and, relative to dist/, the native module that
- * `require('koffi')` picks on this machine. */
-declare const KOFFI_NATIVE: { version: string; path: string } | undefined;
-
-/** koffi's native module, loaded directly when the build found it: koffi's index detects the
- * platform by reading Node's ELF headers and probing paths, ~4 ms of every Node start that uses
- * it. Its wrapper only adds deprecated aliases, none of which runts uses. */
+/** koffi's native module by its absolute path in runts' own tree (engine/layout.ts): the
+ * compiled runts never unpacks a module into a temp dir, and koffi's index (which detects the
+ * platform by probing paths) is skipped. Under Node (tests only) koffi's package loads as usual. */
 function loadKoffi(): typeof Koffi {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  if (typeof KOFFI_NATIVE === 'object' && KOFFI_NATIVE) {
-    try {
-      const native = require(require('node:path').join(__dirname, KOFFI_NATIVE.path)) as typeof Koffi;
-      if (native.version === KOFFI_NATIVE.version) return native;
-    } catch { /* moved or rebuilt: koffi's own loader below */ }
+  if (isCompiled()) {
+    // process.dlopen, not require: Bun's resolver would first scan the directories above it
+    const m = { exports: {} };
+    process.dlopen(m, join(libDir(), 'koffi.node'));
+    return m.exports as typeof Koffi;
   }
   return require('koffi') as typeof Koffi;
   /* eslint-enable @typescript-eslint/no-require-imports */
@@ -43,20 +42,19 @@ function library(): Koffi.LibraryHandle {
 export type LazyFn = ((...args: any[]) => any) & { async: (...args: any[]) => void };
 
 /** Declarations against the library `load` opens, each resolved on its first call. */
-function lazyLibrary(load: () => Koffi.LibraryHandle, registry?: (() => unknown)[]): { func(decl: string): LazyFn } {
+function lazyLibrary(load: () => Koffi.LibraryHandle): { func(decl: string): LazyFn } {
   return {
     func(decl: string): LazyFn {
       let real: ((...a: unknown[]) => unknown) | undefined;
       const resolve = () => (real ??= load().func(decl) as (...a: unknown[]) => unknown);
       const fn = ((...args: unknown[]) => resolve()(...args)) as LazyFn;
       fn.async = (...args: unknown[]) => { (resolve() as unknown as { async: (...a: unknown[]) => void }).async(...args); };
-      registry?.push(resolve);
       return fn;
     },
   };
 }
 
-export const libc = lazyLibrary(library, unresolved);
+export const libc = lazyLibrary(library);
 
 /** Another shared library (src/seccomp: libseccomp.so.2), opened on the first call of one of its functions. */
 export function sharedLibrary(name: string): { func(decl: string): LazyFn } {
@@ -64,25 +62,15 @@ export function sharedLibrary(name: string): { func(decl: string): LazyFn } {
   return lazyLibrary(() => (handle ??= koffiModule().load(name)));
 }
 
-export interface PollEvents { readable?: boolean; writable?: boolean }
-export type PollCallback = (status: number, ev: PollEvents) => void;
-/** koffi's libuv poll handle, typed as it behaves (its .d.ts has the callback without status). */
-export interface FdPoll { start(o: PollEvents, cb: PollCallback): void; close(): void }
-
 export const koffi = {
   errno: (): number => koffiModule().errno(),
   /** The address of a Buffer's memory, for pointers inside structs (recvmsg's msghdr). */
   address: (b: Buffer): bigint => koffiModule().address(b),
-  /** A libuv poll handle on fd: the callback runs on the event loop when fd is ready (status < 0:
-   * a libuv error). Change the events with start() again, all false to pause: stop() may not be
-   * followed by start() (koffi 3.3 drops the handle). */
-  poll: (fd: number, o: PollEvents, cb: PollCallback): FdPoll =>
-    koffiModule().node.poll(fd, o, cb as (ev: unknown) => void) as unknown as FdPoll,
 };
 
-/** Loads koffi and libc and declares every function now (the Node init, before pivot_root). */
-export function resolveAll(): void {
-  for (const r of unresolved.splice(0)) r();
+/** Loads koffi's module and opens libc now (the init, before pivot_root). */
+export function openLibc(): void {
+  library();
 }
 
 /** Throws SysError(op, errno, path) when a libc call returned -1 (or any negative value). */

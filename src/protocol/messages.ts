@@ -1,9 +1,10 @@
 // Every wire message between the runts parent and the stages it starts, in one place.
 // native/protocol.h is generated from this file (scripts/gen-protocol-header.mjs).
 //
-// Stages: P = runts parent (Node, host), N = runts-nsexec (C), I = Node init (container PID 1
-// before pivot_root), F = runts-finalize (C, container PID 1 until execve). P starts N, and N's
-// child execs I and F, from sealed fds (linux/exe-seal.ts: a read-only overlayfs, else a memfd),
+// Stages: P = runts parent (host), N = runts-nsexec (C), I = the init (runts --runts-init,
+// container PID 1 before pivot_root), F = runts-finalize (C, container PID 1 until execve). P
+// starts N, and N's child execs I and F, from sealed fds (linux/exe-seal.ts: a read-only
+// overlayfs, else a memfd),
 // S = a later `runts start`, M = runts-idmap (C, one per id-mapped mount). One AF_UNIX stream
 // socketpair (the "sync socket") joins P with N, then with I and F, which inherit it; S talks to
 // F over the listening "exec socket"; P and M have a socketpair of their own.
@@ -12,8 +13,8 @@
 //   |-- NS_PLAN ------------->|  join ns by path, unshare user ns
 //   |<------------ STAGE_PID -|  (P writes uid/gid maps)
 //   |-- STAGE_GO ------------>|  unshare the rest but cgroup, timens offsets, clone(CLONE_PARENT)
-//   |<------------- INIT_PID -|  exits 0               execveat(ENGINE_FD: node init.js)
-//   |  P moves I into its cgroups and sets the limits while I's Node starts
+//   |<------------- INIT_PID -|  exits 0               execveat(ENGINE_FD: runts --runts-init)
+//   |  P moves I into its cgroups and sets the limits while I's engine starts
 //   |-- INIT_PLAN (json) ----------------------------->|  unshare cgroup ns; mounts, devices
 //   |<----------------------------------- HOOKS_RUN --|  (P runs prestart, createRuntime)
 //   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root

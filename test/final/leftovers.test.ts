@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cgroupRoots, findProcesses, mountinfo } from '../lib/host.js';
 import { ID_PREFIX } from '../lib/runtime.js';
+import { INIT_ENTRY } from '../../src/engine/layout.js';
 
 const TEMP_PREFIXES = ['runts-test-', 'runts-rootfs-', 'runts-e2e-'];
 const isTemp = (p: string) => TEMP_PREFIXES.some((x) => p.startsWith('/tmp/' + x));
@@ -41,6 +42,6 @@ t.test('no cgroups of test containers', async (t) => {
 
 t.test('no processes of test containers or runts stages', async (t) => {
   const ours = findProcesses((argv) => /(^|\/)(multitool|runts-nsexec|runts-finalize|runts-idmap)$/.test(argv[0]) ||
-    argv.some((a) => a.endsWith('/dist/init.js')));
+    argv[1] === INIT_ENTRY);
   t.same(ours.map((p) => `${p.pid} ${p.argv.join(' ')}`), []);
 });

@@ -15,7 +15,7 @@ import { openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { idmappedSource } from '../../src/container/idmap.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
-import { resolveAll } from '../../src/linux/libc.js';
+import { openLibc } from '../../src/linux/libc.js';
 
 interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[]; setup?: string[][]; idmap?: boolean }
 interface Check { argv: string[]; status: number | null; stdout: string; stderr: string }
@@ -25,7 +25,7 @@ const job = JSON.parse(readFileSync(process.argv[2], 'utf8')) as Job;
 const out: Output = { ok: false, stage: 'prepare', checks: [] };
 let racer: ChildProcess | undefined;
 try {
-  resolveAll(); // as the Node init does: every koffi declaration resolved before pivot_root
+  openLibc(); // as the init does: koffi and libc open before pivot_root
   for (const argv of job.setup ?? []) {
     const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`setup ${argv.join(' ')}: ${r.stderr}`);

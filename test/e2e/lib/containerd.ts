@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import {
   alive, describe, findProcesses, killPid, mountsUnder, removeCgroups, run, waitFor, type Result,
 } from '../../lib/host.js';
@@ -137,9 +137,8 @@ export class Containerd {
       debug: join(this.dir, 'debug.sock'), opt: join(this.dir, 'opt'),
     }));
     const log = openSync(this.logFile, 'a');
-    // node must be on the PATH the shim hands to the runtime (runts starts with `env node`).
-    const path = [dirname(process.execPath), ...(process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(':')];
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: [...new Set(path)].join(':') };
+    // runts is one executable: the PATH the shim hands to it needs nothing of Node's.
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NOTIFY_SOCKET;
     this.child = spawn('containerd', ['--config', this.config], { detached: true, stdio: ['ignore', log, log], env });
     closeSync(log);
