@@ -2,7 +2,7 @@
 // one line per message in the log file (JSON objects {"level","msg","time"} with
 // --log-format json, logfmt-style text otherwise). Logged once, at the top.
 import { appendFileSync, writeSync } from 'node:fs';
-import { setLogSink } from '../container/log.js';
+import { setLogSink } from '../linux/log-sink.js';
 
 export interface LogOpts { log?: string; logFormat: string; debug: boolean }
 let opts: LogOpts = { logFormat: 'text', debug: false };
@@ -29,15 +29,18 @@ export function oneLine(msg: string): string {
     (ch) => SHORT[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** An error or warning: stderr and the --log file. A --debug line: the --log file if there is one
+ * (as runc's), else stderr. */
 export function log(level: 'error' | 'warning' | 'debug', msg: string): void {
   if (level === 'debug' && !opts.debug) return;
   toFile(level, msg);
+  if (level === 'debug' && opts.log) return;
   try { writeSync(2, `runts: ${level === 'error' ? '' : level + ': '}${oneLine(msg)}\n`); } catch { /* no stderr */ }
 }
 
 export function setupLog(o: LogOpts): void {
   opts = o;
-  setLogSink(log);
+  setLogSink(log, o.debug);
 }
 
 /** Output on stdout without creating process.stdout (which would touch the fd's flags). */

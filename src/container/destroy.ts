@@ -4,7 +4,7 @@
 import { closeFd, pidfdOpen, pidfdSignal, pidfdWait, reapIfChild } from '../linux/process.js';
 import { runHook } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
-import { warn } from './log.js';
+import { warn } from '../linux/log-sink.js';
 import { savedCgroup } from './cgroup.js';
 import { removeStateDir, type Saved } from './store.js';
 import { detachRootfsBind } from './host-mounts.js';

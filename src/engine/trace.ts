@@ -5,6 +5,7 @@
 // WALL_MS is the wall clock (comparable between the CLI and the init), SINCE_START_MS counts
 // from the process's exec (the engine's own start included).
 import { writeSync } from 'node:fs';
+import { debug } from '../linux/log-sink.js';
 
 let on = process.env.RUNTS_TRACE === '1';
 
@@ -12,8 +13,10 @@ let on = process.env.RUNTS_TRACE === '1';
 export function setTracing(enabled: boolean): void { on = enabled; }
 export const tracing = (): boolean => on;
 
+/** A step of the call: a trace line (RUNTS_TRACE=1) and a --debug line. */
 export function step(name: string): void {
   if (on) traceAt(name, performance.now());
+  debug(`step: ${name}`);
 }
 
 /** A step that happened `since` ms after the start (recorded before tracing was known). */

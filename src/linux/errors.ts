@@ -1,6 +1,7 @@
 // Errors from system calls: one class that carries the operation, the path and the errno,
 // worded the way runc words them ("mount /a to /b: operation not permitted").
 import { constants } from 'node:os';
+import { debug } from './log-sink.js';
 
 const NAMES: Record<number, string> = {};
 for (const [name, num] of Object.entries(constants.errno)) NAMES[num] = name;
@@ -32,6 +33,7 @@ export class SysError extends Error {
   constructor(readonly op: string, readonly errno: number, readonly path?: string) {
     super(`${op}${path !== undefined ? ' ' + path : ''}: ${errnoText(errno)}`);
     this.name = 'SysError';
+    debug(`syscall failed: ${this.message} (${errnoName(errno)})`); // some are expected: a caller may handle it
   }
   get code(): string { return errnoName(this.errno); }
 }

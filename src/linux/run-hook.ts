@@ -6,6 +6,7 @@ import type * as ChildProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Hook } from '../spec/types.js';
 import { cloexecFrom } from './fd.js';
+import { debug } from './log-sink.js';
 
 function envObject(list: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -25,6 +26,7 @@ export function runHook(hook: Hook, stateJson: string, phase: string, index: num
   // (child_process passes on every fd without close-on-exec; the createContainer hook runs in
   // the container's mount namespace, where a host directory's fd is a way out).
   cloexecFrom(3);
+  debug(`hook: ${phase} #${index}: ${hook.path} in ${cwd}`);
   const r = spawnSync(hook.path, (hook.args ?? [hook.path]).slice(1), {
     argv0: hook.args?.[0] ?? hook.path, env: envObject(hook.env), input: stateJson,
     timeout: hook.timeout ? hook.timeout * 1000 : undefined, killSignal: 'SIGKILL',

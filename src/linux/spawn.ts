@@ -3,6 +3,7 @@
 // CLONE_VFORK child that only execs, so no JavaScript ever runs in it (brief, section 1).
 // Signal dispositions are reset to default and the mask cleared, as child_process does
 // (Node ignores SIGPIPE; an ignored signal would survive the exec into the container).
+import { debug } from './log-sink.js';
 import { SysError } from './errors.js';
 import { check, libc } from './libc.js';
 
@@ -50,6 +51,7 @@ export function spawnWithFds(exe: string | number, argv: string[], fds: number[]
     posixCheck(c.attrSigmask(attr, Buffer.alloc(SIGSET_SIZE)), 'posix_spawnattr_setsigmask', argv[0]);
     const pid = [0];
     posixCheck(c.spawn(pid, path, fa, attr, [...argv, null], [null]), 'posix_spawn', argv[0]);
+    debug(`stage: started ${argv.join(' ')} (pid ${pid[0]}, fds 0-${fds.length - 1} from ${fds.join(',')})`);
     return pid[0];
   } finally {
     c.faDestroy(fa);

@@ -2,6 +2,7 @@
 // read/write on a file descriptor (the stages have nothing else to do while they wait).
 import { readSync, writeSync } from 'node:fs';
 import { ATTR, MSG, msgName } from './messages.js';
+import { debug, debugOn } from '../linux/log-sink.js';
 
 export interface Attr { type: number; value: Buffer }
 export interface Message { kind: number; attrs: Attr[] }
@@ -58,15 +59,24 @@ function readFull(fd: number, n: number): Buffer | null {
 /** Reads one message; null on a clean end of stream. */
 export function readMessage(fd: number): Message | null {
   const head = readFull(fd, 8);
-  if (!head) return null;
+  if (!head) { debug(`protocol: fd ${fd} <- EOF`); return null; }
   const len = head.readUInt32LE(0), kind = head.readUInt32LE(4);
   if (len > 64 << 20) throw new Error(`protocol: message of ${len} bytes is too large`);
   const payload = len ? readFull(fd, len) : Buffer.alloc(0);
   if (!payload) throw new Error('protocol: connection closed mid-message');
-  return { kind, attrs: decodeAttrs(payload) };
+  const attrs = decodeAttrs(payload);
+  debugMessage('<-', fd, kind, attrs);
+  if (kind === MSG.ERROR) debug(`protocol: fd ${fd} <- ERROR: ${getStr({ kind, attrs }, ATTR.MESSAGE) ?? ''}`);
+  return { kind, attrs };
+}
+
+/** --debug: a message's kind, size and attribute types (never their values: they hold the config). */
+function debugMessage(dir: string, fd: number, kind: number, attrs: Attr[]): void {
+  if (debugOn()) debug(`protocol: fd ${fd} ${dir} ${msgName(kind)} (${attrs.length} attributes: ${[...new Set(attrs.map((a) => a.type))].join(',') || '-'})`);
 }
 
 export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void {
+  debugMessage('->', fd, kind, attrs);
   const buf = encode(kind, attrs);
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }

@@ -3,7 +3,9 @@
 // events --interval as a Go duration, integers above 2^53 in events JSON, ps --format json of a
 // container without processes.
 import t from 'tap';
-import { Harness, skipUnlessRoot } from '../lib/runtime.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Harness, IS_RUNC, skipUnlessRoot } from '../lib/runtime.js';
 
 const opts = { skip: skipUnlessRoot };
 
@@ -101,4 +103,29 @@ t.test('a failure while the container is set up reads "unable to start container
   t.equal(r.status, 1);
   t.match(r.stderr, /unable to start container process: .*nonexistent-rtst/);
   t.equal(h.state(id), undefined, 'nothing is left');
+});
+
+t.test('--debug: debug lines of the stages and the protocol, as JSON lines in --log (issue 13: 10)', opts, async (t) => {
+  const h = new Harness(t);
+  const b = h.bundle(['true']);
+  const logFile = join(h.dir, 'debug.log');
+  const id = h.id();
+  const r = h.rt(['--debug', '--log', logFile, '--log-format', 'json', 'run', '--bundle', b.dir, id]);
+  t.equal(r.status, 0, r.stderr);
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string; time: string });
+  const debug = lines.filter((l) => l.level === 'debug');
+  t.ok(debug.length > 3, `debug lines in the log (${debug.length})`);
+  t.ok(debug.every((l) => typeof l.msg === 'string' && typeof l.time === 'string'), 'each a {"level","msg","time"} object');
+  if (!IS_RUNC) {
+    t.ok(debug.some((l) => /^stage: started .*runts-nsexec/.test(l.msg)), 'the stages started');
+    t.ok(debug.some((l) => /^protocol: .*<- INIT_PID/.test(l.msg)), 'the protocol messages');
+    t.ok(debug.some((l) => /^protocol: .*<- READY/.test(l.msg)), 'up to READY');
+    t.notMatch(r.stderr, /debug/, 'with --log, stderr has no debug lines');
+  }
+  const quiet = join(h.dir, 'quiet.log');
+  t.equal(h.rt(['--log', quiet, '--log-format', 'json', 'state', id]).status, 1, 'state of the deleted container fails');
+  t.notMatch(readFileSync(quiet, 'utf8'), /"level":"debug"/, 'no debug lines without --debug');
+  const err = h.rt(['--debug', 'run', '--bundle', b.dir, h.id()]);
+  t.equal(err.status, 0);
+  t.match(err.stderr, /debug/, 'without --log, debug lines go to stderr');
 });
