@@ -9,7 +9,7 @@ export function createCgroup(id: string, spec: Spec, systemd: boolean): CgroupMa
 }
 
 export function savedCgroup(s: Saved): CgroupManager | undefined {
-  return Object.keys(s.cgroupPaths ?? {}).length ? loadManager(s.cgroupPaths, s.systemdCgroup) : undefined;
+  return Object.keys(s.cgroupPaths ?? {}).length ? loadManager(s.cgroupPaths, s.systemdCgroup && s.systemdUnit) : undefined;
 }
 
 export function isFrozen(s: Saved): boolean {
