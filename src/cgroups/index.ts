@@ -4,6 +4,7 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { detectLayout, hugePageSizeName } from './layout.js';
 import { FsManager } from './manager.js';
 import { innerPath, resolvePaths } from './paths.js';
+import { annotationProperties } from './systemd/annotations.js';
 import { SystemdManager } from './systemd/manager.js';
 import { pid1Cgroups, unitDirs } from './systemd/paths.js';
 import { parseSystemdPath, unitCgroupPath } from './systemd/unit-name.js';
@@ -36,7 +37,7 @@ function newSystemdManager(cfg: CgroupConfig, layout: CgroupLayout): CgroupManag
   const dirs = unitDirs(layout, unitCgroupPath(unit), pid1Cgroups());
   return new SystemdManager(dirs, {
     unit: unit.unit, v2: layout.mode === 'v2', hugePageSizes: layout.features.hugePageSizes, specDevices: cfg.devices,
-    create: { unit, mounts: mountsOf(layout), resources: cfg.resources ?? {} },
+    create: { unit, mounts: mountsOf(layout), resources: cfg.resources ?? {}, extra: annotationProperties(cfg.annotations) },
   });
 }
 

@@ -10,6 +10,8 @@ export interface CgroupConfig {
   rootless?: boolean;
   /** linux.devices: a default device rule whose path is listed here is left out (as runc does). */
   devices?: Device[];
+  /** The config's annotations (systemd driver: org.systemd.property.*). */
+  annotations?: Record<string, string>;
 }
 
 export interface CgroupManager {

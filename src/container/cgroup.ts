@@ -5,7 +5,7 @@ import type { Spec } from '../spec/types.js';
 import type { Saved } from './store.js';
 
 export function createCgroup(id: string, spec: Spec, systemd: boolean): CgroupManager {
-  return newManager({ id, cgroupsPath: spec.linux?.cgroupsPath, systemd, resources: spec.linux?.resources });
+  return newManager({ id, cgroupsPath: spec.linux?.cgroupsPath, systemd, resources: spec.linux?.resources, annotations: spec.annotations });
 }
 
 export function savedCgroup(s: Saved): CgroupManager | undefined {

@@ -8,6 +8,7 @@ import { unitDirs } from '../../src/cgroups/systemd/paths.js';
 import { cpuQuotaProperties, rangeToBits, unifiedProperties, v1Properties, v2Properties, type Property } from '../../src/cgroups/systemd/properties.js';
 import { deviceGroup, deviceProperties } from '../../src/cgroups/systemd/device-properties.js';
 import { unitProperties } from '../../src/cgroups/systemd/unit-properties.js';
+import { annotationProperties, parseVariant } from '../../src/cgroups/systemd/annotations.js';
 import { deviceRules } from '../../src/cgroups/route.js';
 import type { CgroupLayout } from '../../src/cgroups/types.js';
 
@@ -156,4 +157,24 @@ t.test('D-Bus signatures', async (t) => {
   t.same(completeTypes(''), []);
   t.throws(() => completeTypes('(s'), /unclosed/);
   t.throws(() => completeTypes('a'), /incomplete/);
+});
+
+t.test('org.systemd.property.* annotations (runc initSystemdProps)', async (t) => {
+  t.same(parseVariant('true'), { sig: 'b', value: true });
+  t.same(parseVariant("'inactive-or-failed'"), { sig: 's', value: 'inactive-or-failed' });
+  t.same(parseVariant('"a\\"b"'), { sig: 's', value: 'a"b' });
+  t.same(parseVariant('42'), { sig: 'i', value: 42 }, 'a bare integer is int32, as GVariant');
+  t.same(parseVariant('uint64 123'), { sig: 't', value: 123n });
+  t.same(parseVariant('@u 7'), { sig: 'u', value: 7 });
+  t.same(parseVariant('1.5'), { sig: 'd', value: 1.5 });
+  t.same(parseVariant("['a.service', 'b.service']"), { sig: 'as', value: ['a.service', 'b.service'] });
+  t.throws(() => parseVariant('{1: 2}'), /unsupported GVariant text/);
+  t.same(flat(annotationProperties({
+    'org.systemd.property.CollectMode': "'inactive-or-failed'", 'org.systemd.property.TimeoutStopSec': 'uint64 30', 'other': 'x',
+    'org.systemd.property.RuntimeMaxSec': '2.5',
+  })), [['CollectMode', 'inactive-or-failed'], ['TimeoutStopUSec', 30000000n], ['RuntimeMaxUSec', 2500000n]], 'Sec becomes USec in microseconds');
+  t.same(flat(annotationProperties({ 'org.systemd.property.TimeoutStopUSec': 'uint64 5' })), [['TimeoutStopUSec', 5n]]);
+  t.throws(() => annotationProperties({ 'org.systemd.property.ab': '1' }), { message: 'cgroup: annotation org.systemd.property.ab name incorrect: too short' });
+  t.throws(() => annotationProperties({ 'org.systemd.property.Foo1': '1' }), /name incorrect: contains non-alphabetic character/);
+  t.throws(() => annotationProperties({ 'org.systemd.property.TimeoutStopSec': "'x'" }), /TimeoutStopSec='x' value parse error: not a number/);
 });

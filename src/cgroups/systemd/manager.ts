@@ -23,8 +23,9 @@ export interface SystemdOptions {
   v2: boolean;
   hugePageSizes: string[];
   specDevices?: Device[];
-  /** For a new container: the parsed cgroupsPath, the mounts and the resources. */
-  create?: { unit: SystemdUnit; mounts: Record<string, string>; resources: Resources };
+  /** For a new container: the parsed cgroupsPath, the mounts, the resources, and the unit's
+   * properties from annotations (annotations.ts). */
+  create?: { unit: SystemdUnit; mounts: Record<string, string>; resources: Resources; extra: Property[] };
 }
 
 const hostDevices: DeviceHost = { procDevices: () => readFileSync('/proc/devices', 'utf8'), exists: existsSync };
@@ -54,7 +55,7 @@ export class SystemdManager implements CgroupManager {
     const c = this.o.create;
     if (c && this.state === 'new') {
       deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
-      const props = [...unitProperties(c.unit, pid, this.o.v2), ...this.resourceProperties(c.resources)];
+      const props = [...unitProperties(c.unit, pid, this.o.v2), ...c.extra, ...this.resourceProperties(c.resources)];
       try { this.fs.checkUnused(); } catch (e) { this.state = 'foreign'; throw e; }
       this.state = 'ours';
       this.sd.startUnit(this.o.unit, props);
