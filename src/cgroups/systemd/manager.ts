@@ -54,8 +54,10 @@ export class SystemdManager implements CgroupManager {
   apply(pid: number): void {
     const c = this.o.create;
     if (c && this.state === 'new') {
-      deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
-      const props = [...unitProperties(c.unit, pid, this.o.v2), ...c.extra, ...this.resourceProperties(c.resources)];
+      // With the device properties from the start: on v1 systemd makes the devices cgroup only for a
+      // unit that has them, and keeps the init in the slice's otherwise (measured with systemd 252).
+      const devices = deviceProperties(deviceRules(c.resources, this.o.specDevices), hostDevices);
+      const props = [...unitProperties(c.unit, pid, this.o.v2), ...c.extra, ...this.resourceProperties(c.resources), ...devices];
       try { this.fs.checkUnused(); } catch (e) { this.state = 'foreign'; throw e; }
       this.state = 'ours';
       this.sd.startUnit(this.o.unit, props);
@@ -77,12 +79,9 @@ export class SystemdManager implements CgroupManager {
 
   join(pid: number, sub?: Record<string, string>): void { this.fs.join(pid, sub); }
 
-  /** The device rules as DevicePolicy/DeviceAllow, then exactly, in the files (as runc). */
+  /** The exact device rules in the files (systemd's DevicePolicy/DeviceAllow came with the unit). */
   applyDevices(): void {
-    const c = this.o.create;
-    if (!c || this.state !== 'ours') return;
-    this.sd.setProperties(this.o.unit, deviceProperties(deviceRules(c.resources, this.o.specDevices), hostDevices));
-    this.fs.applyDevices();
+    if (this.o.create && this.state === 'ours') this.fs.applyDevices();
   }
 
   /** update: the unit's properties (all: the resources after the update, for values that pair
