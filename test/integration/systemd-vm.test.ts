@@ -4,13 +4,14 @@
 // RUNTIME=runc): run -d with cgroupsPath "rtst-a.slice:rtst:<id>" makes the transient scope
 // rtst-<id>.scope, active, with Delegate=yes, in the nested slice rtst-a.slice (made by systemd,
 // below rtst.slice); the memory limit is the unit's MemoryMax (MemoryLimit on v1) and in the
-// scope's memory.max (memory.limit_in_bytes); pids.max; the device rules deny a node no rule
-// allows; exec; update changes the unit's property and the file; pause/resume; ps; events
-// --stats; kill --all; delete leaves no unit and no directory. A container without cgroupsPath
+// scope's memory.max (memory.limit_in_bytes); pids.max; the init is in the scope in every
+// hierarchy; the device rules deny a node no rule allows; exec; update changes the unit's
+// property and the file; pause/resume; ps; events --stats; kill --all; delete leaves no unit and
+// no directory. A container without cgroupsPath
 // gets <runtime>-<id>.scope in system.slice, and a malformed cgroupsPath one clear error.
 import t from 'tap';
 import type { Spec } from '../../src/spec/types.js';
-import { Harness, ID_PREFIX, NAME } from '../lib/runtime.js';
+import { Harness, ID_PREFIX, IS_RUNC, NAME } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { runInVm, systemdVmSkipReason, type VmBoot } from '../vm/vm.js';
 
@@ -70,7 +71,7 @@ function script(share: string, l: Layout, bundles: Record<string, string>): stri
   ]);
 }
 
-for (const l of LAYOUTS.filter((x) => !process.env.SDVM_ONLY || x.name.startsWith(process.env.SDVM_ONLY))) {
+for (const l of LAYOUTS) {
   t.test(`--systemd-cgroup on ${l.name}, in a VM booted with systemd`, { skip: systemdVmSkipReason() }, async (t) => {
     const h = new Harness(t);
     const bundles = {
@@ -99,7 +100,11 @@ for (const l of LAYOUTS.filter((x) => !process.env.SDVM_ONLY || x.name.startsWit
     t.equal(text('pidsfile'), '50', 'pids.limit in pids.max');
     // runc 1.1.5 does not join the v1 misc hierarchy (not in its subsystem list)
     const initCg = text('initcg').split('\n').filter((x) => !/^\d+:misc:/.test(x));
-    t.ok(initCg.length > 0 && initCg.every((x) => x.endsWith(`:${cgPath}`)), `the init is in the scope in every hierarchy: ${initCg.join(' ')}`);
+    // runc 1.1.5 on v1: systemd 252 makes the scope's devices cgroup only when it gets device
+    // properties, which runc sets after the init joined; the init stays in the slice's devices
+    // cgroup (outside the container's device rules) and runc's ps, which reads it, lists nothing.
+    const runcV1 = IS_RUNC && l.boot.cgroup === 'hybrid' && 'runc 1.1.5 leaves the init in the slice\'s v1 devices cgroup';
+    t.ok(initCg.length > 0 && initCg.every((x) => x.endsWith(`:${cgPath}`)), `the init is in the scope in every hierarchy: ${initCg.join(' ')}`, { skip: runcV1 });
     t.equal(text('devpolicy'), 'DevicePolicy=strict', 'the unit has the device rules');
     t.equal(text('denied'), 'errno EPERM', 'a node no rule allows is denied');
     t.equal(text('zero'), 'ok', 'the default nodes are allowed');
@@ -113,7 +118,7 @@ for (const l of LAYOUTS.filter((x) => !process.env.SDVM_ONLY || x.name.startsWit
     t.equal(s('resume').rc, 0, `resume: ${s('resume').err}`);
     t.match(s('resumed').out, /"status": "running"/, 'running again');
     const pid = (JSON.parse(s('resumed').out || '{}') as { pid?: number }).pid;
-    t.ok(pid && (JSON.parse(s('ps').out || '[]') as number[]).includes(pid), `ps lists the init ${pid}: ${text('ps')} ${s('ps').err}`);
+    t.ok(pid && (JSON.parse(s('ps').out || '[]') as number[] | null)?.includes(pid), `ps lists the init ${pid}: ${text('ps')} ${s('ps').err}`, { skip: runcV1 });
     const stats = JSON.parse(s('stats').out || '{}') as { type?: string; data?: { memory?: { usage?: { limit?: number } }; pids?: { limit?: number } } };
     t.equal(stats.type, 'stats', `events --stats: ${s('stats').err}`);
     t.equal(stats.data?.memory?.usage?.limit, 128 * MiB, 'stats: the memory limit');
@@ -131,7 +136,8 @@ for (const l of LAYOUTS.filter((x) => !process.env.SDVM_ONLY || x.name.startsWit
     t.equal(s('plaindelete').rc, 0, `delete: ${s('plaindelete').err}`);
     t.equal(text('plaingone'), '0', 'the unit is gone');
     t.equal(s('badpath').rc, 1, 'a cgroupsPath that is not slice:prefix:name fails');
-    t.match(s('badpath').err, /expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got "\/not\/a\/systemd\/path" instead/, 'with runc\'s text');
+    // runc writes its error in logfmt, quotes escaped
+    t.match(s('badpath').err, /expected cgroupsPath to be of format \\?"slice:prefix:name\\?" for systemd cgroups, got \\?"\/not\/a\/systemd\/path\\?" instead/, 'with runc\'s text');
     t.not(s('badstate').rc, 0, 'and leaves no container');
   });
 }
