@@ -32,6 +32,7 @@ const sd = {
 
 const SYSTEMD_PRIVATE = 'unix:path=/run/systemd/private';
 const CALL_TIMEOUT_US = 25_000_000n;
+const EINTR = 4;
 
 /** An error reply: name is the D-Bus error name (org.freedesktop.systemd1.NoSuchUnit, ...). */
 export class BusError extends Error {
@@ -171,7 +172,8 @@ export class Bus {
       if (r > 0) continue;
       const left = deadline - Date.now();
       if (left <= 0) return undefined;
-      ok(sd.wait(this.handle, BigInt(left) * 1000n), 'sd_bus_wait');
+      const w = sd.wait(this.handle, BigInt(left) * 1000n);
+      if (w !== -EINTR) ok(w, 'sd_bus_wait');
     }
   }
 

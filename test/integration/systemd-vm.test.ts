@@ -8,7 +8,8 @@
 // hierarchy; the device rules deny a node no rule allows; exec; update changes the unit's
 // property and the file; pause/resume; ps; events --stats; kill --all; delete leaves no unit and
 // no directory. A container without cgroupsPath
-// gets <runtime>-<id>.scope in system.slice, and a malformed cgroupsPath one clear error.
+// gets <runtime>-<id>.scope in system.slice; without a system bus systemd is reached on its
+// private socket; a malformed cgroupsPath gives one clear error.
 import t from 'tap';
 import type { Spec } from '../../src/spec/types.js';
 import { Harness, ID_PREFIX, IS_RUNC, NAME } from '../lib/runtime.js';
@@ -66,6 +67,11 @@ function script(share: string, l: Layout, bundles: Record<string, string>): stri
     `step plaincg sh -c "systemctl show -p ControlGroup '*-${id}-p.scope'"`,
     `step plaindelete ${RT} delete --force ${id}-p`,
     `step plaingone sh -c "systemctl list-units --all --no-legend --plain '*-${id}-p.scope' | wc -l"`,
+    // no system bus: root reaches systemd on its private socket (runc: go-systemd does the same)
+    `step privrun env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent ${RT} run -d --bundle ${bundles.plain} ${id}-q`,
+    `step privunit sh -c "systemctl list-units --no-legend --plain '*-${id}-q.scope' | awk '{ print \\$3 }'"`,
+    `step privdelete env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent ${RT} delete --force ${id}-q`,
+    `step privgone sh -c "systemctl list-units --all --no-legend --plain '*-${id}-q.scope' | wc -l"`,
     `step badpath ${RT} run -d --bundle ${bundles.bad} ${id}-b`,
     `step badstate ${RT} state ${id}-b`,
   ]);
@@ -135,6 +141,10 @@ for (const l of LAYOUTS) {
     t.equal(text('plaincg'), `ControlGroup=/system.slice/${plain}`, 'in system.slice');
     t.equal(s('plaindelete').rc, 0, `delete: ${s('plaindelete').err}`);
     t.equal(text('plaingone'), '0', 'the unit is gone');
+    t.equal(s('privrun').rc, 0, `run without a system bus (systemd's private socket): ${s('privrun').err}`);
+    t.equal(text('privunit'), 'active', 'its scope is active');
+    t.equal(s('privdelete').rc, 0, `delete without a system bus: ${s('privdelete').err}`);
+    t.equal(text('privgone'), '0', 'the scope is gone');
     t.equal(s('badpath').rc, 1, 'a cgroupsPath that is not slice:prefix:name fails');
     // runc writes its error in logfmt, quotes escaped
     t.match(s('badpath').err, /expected cgroupsPath to be of format \\?"slice:prefix:name\\?" for systemd cgroups, got \\?"\/not\/a\/systemd\/path\\?" instead/, 'with runc\'s text');
