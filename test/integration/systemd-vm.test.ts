@@ -4,8 +4,7 @@
 // see test/vm/tap-in-vm.ts). One boot for all. RUNTIME=runc runs them against runc, as on the host.
 // VM_FILES="test/integration/x.test.ts ..." runs other files instead.
 import t from 'tap';
-import { Harness } from '../lib/runtime.js';
-import { filesToRun, systemdDriverSkip, vmTapFiles, type Run } from '../vm/tap-in-vm.js';
+import { vmTapFilesBothDrivers } from '../vm/tap-in-vm.js';
 import { systemdVmSkipReason } from '../vm/vm.js';
 
 const FILES = [
@@ -20,10 +19,5 @@ const TIMEOUT = 40 * 60_000;
 t.setTimeout(TIMEOUT + 60_000);
 
 t.test('integration files in the systemd VM (cgroup v2), cgroupfs and systemd drivers', { skip: systemdVmSkipReason() }, async (t) => {
-  const h = new Harness(t);
-  const noSystemd = systemdDriverSkip();
-  const files = filesToRun(FILES);
-  const runs: Run[] = files.flatMap((file) => [{ file, driver: 'cgroupfs' as const }, ...(noSystemd ? [] : [{ file, driver: 'systemd' as const }])]);
-  if (noSystemd) t.pass('the systemd driver runs', { skip: noSystemd });
-  vmTapFiles(t, h, runs, { cgroup: 'v2' }, TIMEOUT);
+  vmTapFilesBothDrivers(t, FILES, { cgroup: 'v2' }, TIMEOUT);
 });

@@ -52,6 +52,11 @@ function globalArgs(root: string): string[] {
   return ['--root', root, ...(SYSTEMD_CGROUP ? ['--systemd-cgroup'] : [])];
 }
 
+/** The scope prefix of the systemd driver when cgroupsPath is empty (runc's system.slice:runc:ID). */
+export const SYSTEMD_PREFIX = IS_RUNC ? 'runc' : 'runts';
+const SCOPE_PREFIX = ID_PREFIX.replace(/-$/, '');
+const scopeName = (absolute: string) => absolute.split('/').filter(Boolean).join('-');
+
 /**
  * A spec as the cgroup driver takes it: under the systemd driver an absolute cgroupsPath
  * (/a/b, which runc's systemd driver refuses) becomes system.slice:rtst:a-b, a scope of that name.
@@ -59,8 +64,12 @@ function globalArgs(root: string): string[] {
 export function forDriver(spec: Spec): Spec {
   const path = spec.linux?.cgroupsPath;
   if (!SYSTEMD_CGROUP || !path?.startsWith('/')) return spec;
-  const name = path.split('/').filter(Boolean).join('-');
-  return { ...spec, linux: { ...spec.linux, cgroupsPath: `system.slice:${ID_PREFIX.replace(/-$/, '')}:${name}` } };
+  return { ...spec, linux: { ...spec.linux, cgroupsPath: `system.slice:${SCOPE_PREFIX}:${scopeName(path)}` } };
+}
+
+/** Under the systemd driver, the scope (below a cgroup mount) of a cgroupsPath as forDriver writes it, or of an id without one. */
+export function systemdScope(pathOrId: string): string {
+  return pathOrId.startsWith('/') ? `system.slice/${SCOPE_PREFIX}-${scopeName(pathOrId)}.scope` : `system.slice/${SYSTEMD_PREFIX}-${pathOrId}.scope`;
 }
 
 /** The runtime's default spec (runc spec), made non-interactive, running `multitool ARGS`. */

@@ -5,7 +5,7 @@
 // that names the failed assertions of the file inside.
 import { spawnSync } from 'node:child_process';
 import type { Test } from 'tap';
-import { BIN, IS_RUNC, NAME, REPO, type Harness } from '../lib/runtime.js';
+import { BIN, Harness, IS_RUNC, NAME, REPO } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from './steps.js';
 import { runInVm, type VmBoot } from './vm.js';
 
@@ -13,12 +13,12 @@ export type Driver = 'cgroupfs' | 'systemd';
 export interface Run { file: string; driver: Driver }
 
 /** The files to run: VM_FILES (space-separated paths below the checkout) when set, else `files`. */
-export function filesToRun(files: string[]): string[] {
+function filesToRun(files: string[]): string[] {
   return process.env.VM_FILES ? process.env.VM_FILES.split(/\s+/).filter(Boolean) : files;
 }
 
 /** Why the runtime under test cannot take --systemd-cgroup (its `features` says so), or false. */
-export function systemdDriverSkip(): string | false {
+function systemdDriverSkip(): string | false {
   if (IS_RUNC) return false; // runc 1.1.5 has the driver and no `features`
   const r = spawnSync(BIN, ['features'], { encoding: 'utf8' });
   try {
@@ -44,8 +44,20 @@ function script(share: string, runs: Run[]): string {
 /** What a file's TAP output says: its summary line and every failed assertion. */
 function summary(out: string): string {
   const total = out.match(/^# \{ total:.*\}$/m)?.[0] ?? 'no summary';
-  const failed = [...out.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]).filter((n) => !/\.test\.ts$/.test(n));
+  const failed = [...out.matchAll(/^\s*not ok \d+ - (.*?)(?: # time=.*)?$/gm)].map((m) => m[1]).filter((n) => !/\.test\.ts$/.test(n));
   return `${total}${failed.length ? `; failed: ${failed.slice(0, 20).join(' | ')}` : ''}`;
+}
+
+/**
+ * `files` (or VM_FILES) with the cgroupfs driver and, where the runtime has it, the systemd
+ * driver, all in one boot of the systemd VM.
+ */
+export function vmTapFilesBothDrivers(t: Test, files: string[], boot: VmBoot, timeoutMs: number): void {
+  const h = new Harness(t);
+  const noSystemd = systemdDriverSkip();
+  if (noSystemd) t.pass('the systemd driver runs', { skip: noSystemd });
+  const runs = filesToRun(files).flatMap((file): Run[] => [{ file, driver: 'cgroupfs' }, ...(noSystemd ? [] : [{ file, driver: 'systemd' as const }])]);
+  vmTapFiles(t, h, runs, boot, timeoutMs);
 }
 
 /** Boots the VM once and runs every run in it; one assertion each (exit 0 of tap inside). */
