@@ -4,7 +4,7 @@
 // prefix ID_PREFIX, and a teardown that force-deletes every container and checks that no
 // state dir, mount or process is left. CGROUP_DRIVER=systemd runs every call with the global
 // --systemd-cgroup and writes an absolute cgroupsPath in systemd's slice:prefix:name form (the
-// systemd test VM, test/integration/systemd-vm.test.ts, runs the integration files so).
+// systemd test VM, test/integration/systemd-vm-files.test.ts, runs the integration files so).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
