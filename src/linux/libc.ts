@@ -73,6 +73,8 @@ export const koffi = {
   errno: (): number => koffiModule().errno(),
   /** The address of a Buffer's memory, for pointers inside structs (recvmsg's msghdr). */
   address: (b: Buffer): bigint => koffiModule().address(b),
+  /** The C string a pointer stored at buf[offset] points to (null for NULL). */
+  cString: (buf: Buffer, offset: number): string | null => koffiModule().decode(buf, offset, 'const char *') as string | null,
   /** A libuv poll handle on fd: the callback runs on the event loop when fd is ready (status < 0:
    * a libuv error). Change the events with start() again, all false to pause: stop() may not be
    * followed by start() (koffi 3.3 drops the handle). */
