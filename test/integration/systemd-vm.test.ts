@@ -9,7 +9,8 @@
 // property and the file; pause/resume; ps; events --stats; kill --all; delete leaves no unit and
 // no directory. A container without cgroupsPath
 // gets <runtime>-<id>.scope in system.slice; without a system bus systemd is reached on its
-// private socket; a malformed cgroupsPath gives one clear error.
+// private socket; a container whose init was killed (kill, no delete) loses its scope to systemd
+// and is still deleted; a malformed cgroupsPath gives one clear error.
 import t from 'tap';
 import type { Spec } from '../../src/spec/types.js';
 import { Harness, ID_PREFIX, IS_RUNC, NAME } from '../lib/runtime.js';
@@ -72,6 +73,13 @@ function script(share: string, l: Layout, bundles: Record<string, string>): stri
     `step privunit sh -c "systemctl list-units --no-legend --plain '*-${id}-q.scope' | awk '{ print \\$3 }'"`,
     `step privdelete env DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent ${RT} delete --force ${id}-q`,
     `step privgone sh -c "systemctl list-units --all --no-legend --plain '*-${id}-q.scope' | wc -l"`,
+    // the init killed (no delete): systemd collects the empty scope; delete still works
+    `step crashrun ${RT} run -d --bundle ${bundles.plain} ${id}-c`,
+    `step crashkill ${RT} kill ${id}-c KILL`,
+    `for i in $(seq 100); do systemctl list-units --all --no-legend --plain '*-${id}-c.scope' | grep -q . || break; sleep 0.1; done`,
+    `step crashunit sh -c "systemctl list-units --all --no-legend --plain '*-${id}-c.scope' | wc -l"`,
+    `step crashdelete ${RT} delete --force ${id}-c`,
+    `step crashstate ${RT} state ${id}-c`,
     `step badpath ${RT} run -d --bundle ${bundles.bad} ${id}-b`,
     `step badstate ${RT} state ${id}-b`,
   ]);
@@ -145,6 +153,11 @@ for (const l of LAYOUTS) {
     t.equal(text('privunit'), 'active', 'its scope is active');
     t.equal(s('privdelete').rc, 0, `delete without a system bus: ${s('privdelete').err}`);
     t.equal(text('privgone'), '0', 'the scope is gone');
+    t.equal(s('crashrun').rc, 0, `run -d: ${s('crashrun').err}`);
+    t.equal(s('crashkill').rc, 0, `the init killed: ${s('crashkill').err}`);
+    t.equal(text('crashunit'), '0', 'systemd collected the scope of a container whose processes are gone');
+    t.equal(s('crashdelete').rc, 0, `delete --force of it (the unit already gone): ${s('crashdelete').err}`);
+    t.not(s('crashstate').rc, 0, 'nothing left');
     t.equal(s('badpath').rc, 1, 'a cgroupsPath that is not slice:prefix:name fails');
     // runc writes its error in logfmt, quotes escaped
     t.match(s('badpath').err, /expected cgroupsPath to be of format \\?"slice:prefix:name\\?" for systemd cgroups, got \\?"\/not\/a\/systemd\/path\\?" instead/, 'with runc\'s text');
