@@ -5,7 +5,7 @@
 import t, { type Test } from 'tap';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus as hostCpus } from 'node:os';
-import { Harness, IS_RUNC, skipUnlessRoot } from '../lib/runtime.js';
+import { Harness, IS_RUNC, SYSTEMD_CGROUP, skipUnlessRoot } from '../lib/runtime.js';
 import { cgroupRoots, controllerDir } from '../lib/host.js';
 import { cgFile, createWith, existing, expectedDirs, skip, unifiedHas } from './cgroups-lib.js';
 
@@ -202,6 +202,11 @@ t.test('unified: raw cgroup v2 files on the cgroup2 hierarchy', { skip: skipUnle
   if (!cgroupRoots().some((r) => r.fstype === 'cgroup2')) { skip(t, 'no cgroup2 mount'); return; }
   if (IS_RUNC && cgroupRoots().some((r) => r.fstype === 'cgroup')) { skip(t, 'runc 1.1.5 refuses unified on a v1 or hybrid host: "cannot use unified on cgroup v1"'); return; }
   const unified: Record<string, string> = { 'cgroup.max.descendants': '3' };
+  if (SYSTEMD_CGROUP && cgroupRoots().some((r) => r.fstype === 'cgroup')) {
+    t.comment('the systemd driver on a v1 or hybrid host refuses unified, as runc\'s does');
+    assertRefused(t, h, createWith(h, { unified }), /unified.*cgroup v1.*systemd/, /cannot use unified on cgroup v1/);
+    return;
+  }
   if (unifiedHas('hugetlb') && existsSync('/sys/kernel/mm/hugepages/hugepages-2048kB')) unified['hugetlb.2MB.max'] = String(6 * MiB);
   const c = createWith(h, { unified });
   t.equal(c.r.status, 0, c.r.stderr);
