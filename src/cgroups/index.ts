@@ -1,9 +1,13 @@
 // The cgroup manager: create a container's cgroups (newManager), or reach them again from the
 // paths saved in state.json (loadManager). See docs/CGROUPS.md.
-import { existsSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { detectLayout, hugePageSizeName } from './layout.js';
 import { FsManager } from './manager.js';
 import { innerPath, resolvePaths } from './paths.js';
+import { annotationProperties } from './systemd/annotations.js';
+import { SystemdManager } from './systemd/manager.js';
+import { pid1Cgroups, unitDirs } from './systemd/paths.js';
+import { parseSystemdPath, unitCgroupPath } from './systemd/unit-name.js';
 import type { CgroupConfig, CgroupLayout, CgroupManager } from './types.js';
 
 export type { CgroupConfig, CgroupLayout, CgroupManager, HierarchyMount, LayoutFeatures } from './types.js';
@@ -19,14 +23,27 @@ function mountsOf(layout: CgroupLayout): Record<string, string> {
   return out;
 }
 
-function checkSystemd(): never {
-  if (!existsSync('/run/systemd/system')) throw new Error('systemd cgroup manager: systemd is not running');
-  throw new Error('systemd cgroup manager: not supported by runts yet (run without --systemd-cgroup)');
+/** As sd_booted(3): /run/systemd/system is a directory. */
+function checkSystemd(cfg: CgroupConfig): void {
+  let dir = false;
+  try { dir = lstatSync('/run/systemd/system').isDirectory(); } catch { /* not booted with systemd */ }
+  if (!dir) throw new Error('systemd cgroup manager: systemd is not running');
+  if (cfg.rootless) throw new Error('systemd cgroup manager: rootless containers (the user manager) are not supported by runts');
+}
+
+function newSystemdManager(cfg: CgroupConfig, layout: CgroupLayout): CgroupManager {
+  checkSystemd(cfg);
+  const unit = parseSystemdPath(cfg.id, cfg.cgroupsPath);
+  const dirs = unitDirs(layout, unitCgroupPath(unit), pid1Cgroups());
+  return new SystemdManager(dirs, {
+    unit: unit.unit, v2: layout.mode === 'v2', hugePageSizes: layout.features.hugePageSizes, specDevices: cfg.devices,
+    create: { unit, mounts: mountsOf(layout), resources: cfg.resources ?? {}, extra: annotationProperties(cfg.annotations) },
+  });
 }
 
 /** For create: resolves cgroupsPath in every hierarchy; nothing is created until apply(). */
 export function newManager(cfg: CgroupConfig, layout: CgroupLayout = detectLayout()): CgroupManager {
-  if (cfg.systemd) checkSystemd();
+  if (cfg.systemd) return newSystemdManager(cfg, layout);
   const dirs = resolvePaths(layout, innerPath(cfg.id, cfg.cgroupsPath));
   return new FsManager(dirs, {
     hugePageSizes: layout.features.hugePageSizes, rootless: cfg.rootless, specDevices: cfg.devices,
@@ -38,8 +55,10 @@ function hostHugePageSizes(): string[] {
   try { return readdirSync('/sys/kernel/mm/hugepages').map(hugePageSizeName).filter((x): x is string => !!x); } catch { return []; }
 }
 
-/** For later commands: the manager of an existing container, from its saved paths. */
-export function loadManager(paths: Record<string, string>, systemd: boolean): CgroupManager {
-  void systemd; // a systemd-managed container could not have been created; the paths say it all
-  return new FsManager(paths, { hugePageSizes: hostHugePageSizes() });
+/** For later commands: the manager of an existing container, from its saved paths (and unit). */
+export function loadManager(paths: Record<string, string>, unit?: string | false): CgroupManager {
+  if (!unit) return new FsManager(paths, { hugePageSizes: hostHugePageSizes() });
+  // pure cgroup v2: only the cgroup2 directory was saved
+  const v2 = Object.keys(paths).length === 1 && '' in paths;
+  return new SystemdManager(paths, { unit, v2, hugePageSizes: hostHugePageSizes() });
 }

@@ -20,7 +20,11 @@ const SIGKILL = 9;
 export interface ManagerOptions {
   hugePageSizes: string[];
   /** Set for a new container: mountpoints to create below, and the resources to apply first. */
-  create?: { mounts: Record<string, string>; resources: Resources; explicitPath: boolean };
+  create?: {
+    mounts: Record<string, string>; resources: Resources; explicitPath: boolean;
+    /** The directories were made by systemd with the init in them (checked unused before). */
+    adopted?: boolean;
+  };
   rootless?: boolean;
   specDevices?: Device[];
 }
@@ -43,16 +47,20 @@ export class FsManager implements CgroupManager {
   }
 
   apply(pid: number): void {
-    const c = this.o.create;
-    if (c && this.appliedJson === undefined) {
-      deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
-      this.makeDirs(c.mounts, c.explicitPath);
-      this.refuseBusy();
-      applyLimits(this.target(), c.resources);
-      this.appliedJson = JSON.stringify(c.resources);
-      if (this.dirs.cpuset) fillCpuset(this.dirs.cpuset);
-    }
+    this.prepare();
     this.join(pid);
+  }
+
+  /** For a new container, once: makes the directories, checks they are unused, writes the limits. */
+  prepare(): void {
+    const c = this.o.create;
+    if (!c || this.appliedJson !== undefined) return;
+    deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
+    this.makeDirs(c.mounts, c.explicitPath);
+    if (!c.adopted) this.checkUnused();
+    applyLimits(this.target(), c.resources);
+    this.appliedJson = JSON.stringify(c.resources);
+    if (this.dirs.cpuset) fillCpuset(this.dirs.cpuset);
   }
 
   applyDevices(): void {
@@ -79,8 +87,9 @@ export class FsManager implements CgroupManager {
     }
   }
 
-  /** A new container's cgroup must be empty and not frozen (as runc checks at create). */
-  private refuseBusy(): void {
+  /** A new container's cgroup must be empty and not frozen (as runc checks at create); a missing one is. */
+  checkUnused(): void {
+    if (!existsSync(this.pidDir())) return;
     const n = this.pids().length;
     const why = n ? `is not empty: ${n} process(es) found` : this.frozen() ? 'is frozen' : '';
     if (!why) return;

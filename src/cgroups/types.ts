@@ -10,6 +10,8 @@ export interface CgroupConfig {
   rootless?: boolean;
   /** linux.devices: a default device rule whose path is listed here is left out (as runc does). */
   devices?: Device[];
+  /** The config's annotations (systemd driver: org.systemd.property.*). */
+  annotations?: Record<string, string>;
 }
 
 export interface CgroupManager {
@@ -24,8 +26,9 @@ export interface CgroupManager {
    * linux.devices lists can be made even if the rules deny its use, and hooks may add rules.
    */
   applyDevices(): void;
-  /** Writes limits; errors name the resource and the file. */
-  set(resources: Resources): void;
+  /** Writes limits; errors name the resource and the file. all: the container's resources after
+   * this change (update), for a driver that needs a value's pair (systemd: CPU quota and period). */
+  set(resources: Resources, all?: Resources): void;
   /** Returns once the freezer reports the cgroup frozen (or thawed). */
   freeze(): void;
   thaw(): void;
@@ -42,6 +45,8 @@ export interface CgroupManager {
   destroy(): void;
   /** Controller (v1) or "" (cgroup2) -> absolute directory; saved in state.json. */
   paths(): Record<string, string>;
+  /** The systemd unit holding the container (--systemd-cgroup); saved in state.json. */
+  unitName?(): string;
 }
 
 /** One mounted cgroup hierarchy: where it is mounted and which cgroup path is its root. */

@@ -5,11 +5,11 @@ import type { Spec } from '../spec/types.js';
 import type { Saved } from './store.js';
 
 export function createCgroup(id: string, spec: Spec, systemd: boolean): CgroupManager {
-  return newManager({ id, cgroupsPath: spec.linux?.cgroupsPath, systemd, resources: spec.linux?.resources });
+  return newManager({ id, cgroupsPath: spec.linux?.cgroupsPath, systemd, resources: spec.linux?.resources, annotations: spec.annotations });
 }
 
 export function savedCgroup(s: Saved): CgroupManager | undefined {
-  return Object.keys(s.cgroupPaths ?? {}).length ? loadManager(s.cgroupPaths, s.systemdCgroup) : undefined;
+  return Object.keys(s.cgroupPaths ?? {}).length ? loadManager(s.cgroupPaths, s.systemdCgroup && s.systemdUnit) : undefined;
 }
 
 export function isFrozen(s: Saved): boolean {

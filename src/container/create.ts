@@ -74,6 +74,7 @@ export function create(o: CreateOpts): Created {
     const saved: Saved = {
       id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
       owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,
+      systemdUnit: cgroup.unitName?.(),
       noNewKeyring: o.noNewKeyring,
       rootfsBind: rootfsBind(),
     };

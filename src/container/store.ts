@@ -22,6 +22,8 @@ export interface Saved {
   spec: Spec;
   cgroupPaths: Record<string, string>;
   systemdCgroup: boolean;
+  /** --systemd-cgroup: the unit holding the container's cgroup */
+  systemdUnit?: string;
   /** create --no-new-keyring: exec'd processes keep the caller's session keyring too */
   noNewKeyring?: boolean;
   /** mount id of the rootfs bind made in runts' mount namespace (no mount namespace: host-mounts.ts) */

@@ -33,7 +33,8 @@ export function update(root: string, id: string, res: Resources): void {
   if (status(dir, saved) === 'stopped') throw errNotRunning();
   const cg = savedCgroup(saved);
   if (!cg) throw new RuntimeError('container has no cgroup to update');
-  cg.set(res);
-  saved.spec.linux = { ...saved.spec.linux, resources: merge(saved.spec.linux?.resources, res) };
+  const all = merge(saved.spec.linux?.resources, res);
+  cg.set(res, all);
+  saved.spec.linux = { ...saved.spec.linux, resources: all };
   writeSaved(dir, saved);
 }

@@ -66,6 +66,8 @@ export const koffi = {
   errno: (): number => koffiModule().errno(),
   /** The address of a Buffer's memory, for pointers inside structs (recvmsg's msghdr). */
   address: (b: Buffer): bigint => koffiModule().address(b),
+  /** The C string a pointer stored at buf[offset] points to (null for NULL). */
+  cString: (buf: Buffer, offset: number): string | null => koffiModule().decode(buf, offset, 'const char *') as string | null,
 };
 
 /** Loads koffi's module and opens libc now (the init, before pivot_root). */

@@ -35,7 +35,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
     linux: {
       namespaces: NAMESPACE_NAMES,
       capabilities: [...CAPABILITIES],
-      cgroup: { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true },
+      cgroup: { v1: true, v2: true, systemd: true, systemdUser: false, rdma: true },
       seccomp: seccomp ?? { enabled: false },
       apparmor: { enabled: true },
       selinux: { enabled: true },

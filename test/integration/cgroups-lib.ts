@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { Resources, Spec } from '../../src/spec/types.js';
 import { cgroupRoots, controllerDir, procCgroups } from '../lib/host.js';
-import type { Harness, Result } from '../lib/runtime.js';
+import { SYSTEMD_CGROUP, systemdScope, type Harness, type Result } from '../lib/runtime.js';
 import type { Test } from 'tap';
 
 export interface Created { id: string; pid: number; r: Result }
@@ -42,7 +42,8 @@ export function unifiedHas(controller: string): boolean {
 /**
  * Where a cgroupsPath (or, without one, the id) resolves in every hierarchy for a runtime started
  * from this process: absolute below each mount; relative below this process's own cgroup (v1) or
- * the parent of its cgroup (v2), as runc does.
+ * the parent of its cgroup (v2), as runc does. Under the systemd driver (CGROUP_DRIVER=systemd),
+ * the scope in system.slice that the path or id names (systemdScope).
  */
 export function expectedDirs(path: string): Record<string, string> {
   const own = procCgroups(process.pid);
@@ -51,6 +52,7 @@ export function expectedDirs(path: string): Record<string, string> {
     const v2 = r.fstype === 'cgroup2';
     const key = v2 ? '' : r.superOptions.split(',').find((o) => own.v1.has(o))!;
     if (key === undefined) continue;
+    if (SYSTEMD_CGROUP) { out[key] = posix.join(r.mountpoint, systemdScope(path)); continue; }
     const base = path.startsWith('/') ? '/' : v2 ? posix.dirname(own.v2 ?? '/') : own.v1.get(key)!;
     out[key] = posix.join(r.mountpoint, base, path);
   }

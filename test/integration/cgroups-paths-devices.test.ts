@@ -4,7 +4,7 @@
 import t, { type Test } from 'tap';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { Harness, ID_PREFIX, skipUnlessRoot } from '../lib/runtime.js';
+import { Harness, ID_PREFIX, skipUnderSystemd, skipUnlessRoot } from '../lib/runtime.js';
 import { alive, cgroupRoots, controllerDir } from '../lib/host.js';
 import { cgFile, cgroupPathsOf, createWith, existing, expectedDirs, removePath } from './cgroups-lib.js';
 
@@ -26,13 +26,13 @@ t.test('no cgroupsPath: the id, below the runtime\'s own cgroup in each hierarch
   checkPath(t, new Harness(t), undefined);
 });
 
-t.test('absolute cgroupsPath: the same path below every mount', { skip: skipUnlessRoot }, async (t) => {
+t.test('absolute cgroupsPath: the same path below every mount', { skip: skipUnlessRoot || skipUnderSystemd }, async (t) => {
   const parent = `/${ID_PREFIX}abs-${process.pid}`;
   t.teardown(() => removePath(parent));
   checkPath(t, new Harness(t), `${parent}/c`);
 });
 
-t.test('relative cgroupsPath: below the runtime\'s own cgroup (v1) or its parent (cgroup2)', { skip: skipUnlessRoot }, async (t) => {
+t.test('relative cgroupsPath: below the runtime\'s own cgroup (v1) or its parent (cgroup2)', { skip: skipUnlessRoot || skipUnderSystemd }, async (t) => {
   const parent = `${ID_PREFIX}rel-${process.pid}`;
   t.teardown(() => removePath(parent));
   checkPath(t, new Harness(t), `${parent}/c`);

@@ -1,6 +1,7 @@
 // Settings runts cannot apply are refused with one line, exit 1, and nothing left; never ignored.
 // LSM labels on a host without the LSM fail as in runc (runc 1.1.5 fails on each too); the other
 // settings runc 1.1.5 applies or ignores. Where the host has the LSM, test/integration/lsm.test.ts.
+import { existsSync } from 'node:fs';
 import t from 'tap';
 import { apparmorEnabled, selinuxEnabled } from '../../src/linux/lsm.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -53,3 +54,14 @@ for (const [flag, value, msg, skip] of EXEC_CASES) {
     t.equal(h.state(id)?.status, 'running', 'the container is left running');
   });
 }
+
+// runc 1.1.5: "systemd not running on this host, cannot use systemd cgroups manager"
+t.test('--systemd-cgroup on a host without systemd: one clear line, nothing left', { skip: skipUnlessRoot || (existsSync('/run/systemd/system') && 'this host runs systemd (test/integration/systemd-vm.test.ts)') }, async (t) => {
+  const h = new Harness(t);
+  const id = h.id();
+  const r = h.rt(['--systemd-cgroup', 'run', '--bundle', h.bundle(['true']).dir, id]);
+  t.equal(r.status, 1, 'run fails');
+  t.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr.trim()}`);
+  t.match(r.stderr, IS_RUNC ? /systemd not running on this host, cannot use systemd cgroups manager/ : /systemd cgroup manager: systemd is not running/);
+  t.equal(h.state(id), undefined, 'no container left');
+});

@@ -2,19 +2,25 @@
 // RUNTIME=runc (Debian's runc, to prove a test right). Each test file gets its own --root and
 // temp dir, bundles built from test/prog/build/multitool, unique container ids with the
 // prefix ID_PREFIX, and a teardown that force-deletes every container and checks that no
-// state dir, mount or process is left.
+// state dir, mount or process is left. CGROUP_DRIVER=systemd runs every call with the global
+// --systemd-cgroup and writes an absolute cgroupsPath in systemd's slice:prefix:name form (the
+// systemd test VM, test/integration/systemd-vm-files.test.ts, runs the integration files so).
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { defaultSpec } from '../../src/spec/default-spec.js';
 import type { Spec } from '../../src/spec/types.js';
-import { mountsUnder, removeCgroups, sleepMs, waitFor } from './host.js';
+import { cgroupRoots, mountsUnder, removeCgroups, sleepMs, waitFor } from './host.js';
 
 export const REPO = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..');
 export const MULTITOOL = join(REPO, 'test/prog/build/multitool');
 export const NAME = process.env.RUNTIME && process.env.RUNTIME !== '' ? process.env.RUNTIME : 'runts';
 export const BIN = NAME === 'runts' ? join(REPO, 'bin/runts') : NAME;
 export const IS_RUNC = basename(BIN) === 'runc';
+/** CGROUP_DRIVER=systemd: the runtime's systemd cgroup driver (--systemd-cgroup), else cgroupfs. */
+export const SYSTEMD_CGROUP = process.env.CGROUP_DRIVER === 'systemd';
+/** The reason a test about cgroupfs paths does not apply under the systemd driver, or false. */
+export const skipUnderSystemd = SYSTEMD_CGROUP ? 'the cgroupfs driver\'s paths (CGROUP_DRIVER=systemd: the cgroup is a systemd scope)' : false;
 /** Every container id, temp dir and cgroup of the suite starts with this (the leftover check looks for it). */
 export const ID_PREFIX = 'rtst-';
 export const TMP_PREFIX = '/tmp/runts-test-';
@@ -40,6 +46,31 @@ export interface Bundle { dir: string; rootfs: string; spec: Spec; write(spec?: 
 interface Tap { teardown(fn: () => void | Promise<void>): void }
 
 let counter = 0;
+
+/** The runtime's global options: --root, and --systemd-cgroup under CGROUP_DRIVER=systemd. */
+function globalArgs(root: string): string[] {
+  return ['--root', root, ...(SYSTEMD_CGROUP ? ['--systemd-cgroup'] : [])];
+}
+
+/** The scope prefix of the systemd driver when cgroupsPath is empty (runc's system.slice:runc:ID). */
+export const SYSTEMD_PREFIX = IS_RUNC ? 'runc' : 'runts';
+const SCOPE_PREFIX = ID_PREFIX.replace(/-$/, '');
+const scopeName = (absolute: string) => absolute.split('/').filter(Boolean).join('-');
+
+/**
+ * A spec as the cgroup driver takes it: under the systemd driver an absolute cgroupsPath
+ * (/a/b, which runc's systemd driver refuses) becomes system.slice:rtst:a-b, a scope of that name.
+ */
+export function forDriver(spec: Spec): Spec {
+  const path = spec.linux?.cgroupsPath;
+  if (!SYSTEMD_CGROUP || !path?.startsWith('/')) return spec;
+  return { ...spec, linux: { ...spec.linux, cgroupsPath: `system.slice:${SCOPE_PREFIX}:${scopeName(path)}` } };
+}
+
+/** Under the systemd driver, the scope (below a cgroup mount) of a cgroupsPath as forDriver writes it, or of an id without one. */
+export function systemdScope(pathOrId: string): string {
+  return pathOrId.startsWith('/') ? `system.slice/${SCOPE_PREFIX}-${scopeName(pathOrId)}.scope` : `system.slice/${SYSTEMD_PREFIX}-${pathOrId}.scope`;
+}
 
 /** The runtime's default spec (runc spec), made non-interactive, running `multitool ARGS`. */
 export function testSpec(args: string[]): Spec {
@@ -76,7 +107,7 @@ export class Harness {
     chmodSync(join(rootfs, 'multitool'), 0o755);
     const spec = Array.isArray(args) ? testSpec(args) : args;
     edit?.(spec);
-    const b: Bundle = { dir, rootfs, spec, write: (s = b.spec) => writeFileSync(join(dir, 'config.json'), JSON.stringify(s, null, 2)) };
+    const b: Bundle = { dir, rootfs, spec, write: (s = b.spec) => writeFileSync(join(dir, 'config.json'), JSON.stringify(forDriver(s), null, 2)) };
     b.write();
     return b;
   }
@@ -97,7 +128,7 @@ export class Harness {
       stdio[Number(n)] = fd;
     }
     try {
-      const r = spawnSync(...withEnv(o.env ?? RT_ENV, [BIN, '--root', this.root, ...args]), {
+      const r = spawnSync(...withEnv(o.env ?? RT_ENV, [BIN, ...globalArgs(this.root), ...args]), {
         input: o.input, stdio, timeout: o.timeoutMs ?? 30_000, killSignal: 'SIGKILL', cwd: o.cwd,
       });
       const res = { status: r.status, signal: r.signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') + (r.error ? String(r.error) : '') };
@@ -110,7 +141,7 @@ export class Harness {
   spawn(args: string[], o: { stdin?: 'pipe' | 'ignore' } = {}) {
     const out = join(this.dir, `out-${++counter}`), err = join(this.dir, `err-${counter}`);
     const fds = [openSync(out, 'w'), openSync(err, 'w')];
-    const child = spawn(...withEnv(RT_ENV, [BIN, '--root', this.root, ...args]), { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]] });
+    const child = spawn(...withEnv(RT_ENV, [BIN, ...globalArgs(this.root), ...args]), { stdio: [o.stdin ?? 'ignore', fds[0], fds[1]] });
     for (const fd of fds) closeSync(fd);
     const done = new Promise<Result>((res) => child.on('exit', (status, signal) =>
       res({ status, signal, stdout: readFileSync(out, 'utf8'), stderr: readFileSync(err, 'utf8') })));
@@ -137,8 +168,8 @@ export class Harness {
     const problems: string[] = [];
     for (const id of this.ids) {
       if (this.state(id)) this.rt(['delete', '--force', id]);
-      const rest = removeCgroups(id);
-      if (rest.dirs.length) problems.push(`cgroups of ${id} left: ${rest.dirs.join(', ')}`);
+      const rest = [id, ...scopesOf(id)].flatMap((rel) => removeCgroups(rel).dirs);
+      if (rest.length) problems.push(`cgroups of ${id} left: ${rest.join(', ')}`);
     }
     const mounts = mountsUnder(this.dir);
     for (const m of mounts) spawnSync('umount', ['-l', m]);
@@ -148,6 +179,14 @@ export class Harness {
     rmSync(this.dir, { recursive: true, force: true });
     if (problems.length) throw new Error(problems.join('; '));
   }
+}
+
+/** Under the systemd driver, the scopes named after id in system.slice (PREFIX-ID.scope), as paths below a cgroup mount. */
+function scopesOf(id: string): string[] {
+  if (!SYSTEMD_CGROUP) return [];
+  return [...new Set(cgroupRoots().flatMap((r) => {
+    try { return readdirSync(join(r.mountpoint, 'system.slice')).filter((n) => n.endsWith(`-${id}.scope`)); } catch { return []; }
+  }))].map((n) => `system.slice/${n}`);
 }
 
 /** multitool arguments that run several commands in turn (`then CMD -- CMD ...`). */

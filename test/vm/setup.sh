@@ -5,6 +5,11 @@
 # into /boot; and an initramfs made there from busybox-static, the kernel's 9p modules and
 # test/vm/init.sh. Quiet when all is there. Never fails: whatever is missing makes the VM tests
 # skip, and vm.ts says what.
+# For the systemd boot (vm.ts, init: 'systemd'): Debian's systemd and dbus-daemon with the
+# libraries they need that a minimal image may lack, unpacked into one tree $CACHE/systemd-root in
+# the merged-/usr layout of the host, with the VM kernel's modules (systemd-root.sh lays it over
+# the host's root);
+# what they still cannot load is written to $CACHE/systemd-root.missing.
 set -u
 CACHE=${RUNTS_VM_CACHE:-/var/cache/runts-test/vm}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -48,7 +53,7 @@ initramfs() {
   [ -n "$moddir" ] && [ -x /bin/busybox ] || { log "no kernel modules or busybox for the initramfs"; return 1; }
   [ -e "$img" ] && [ "$img" -nt "$HERE/init.sh" ] && [ "$img" -nt "$moddir" ] && return 0
   ORDER=""
-  module_order "$moddir" 9pnet_virtio 9p virtio_pci || return 1
+  module_order "$moddir" 9pnet_virtio 9p virtio_pci overlay || return 1
   work=$(mktemp -d) && mkdir -p "$work/bin" "$work/modules" || return 1
   cp /bin/busybox "$work/bin/" && cp "$HERE/init.sh" "$work/init" && chmod 755 "$work/init"
   for m in $ORDER; do cp "$(find "$moddir" -name "$m.ko" | head -n 1)" "$work/modules/"; done
@@ -56,6 +61,42 @@ initramfs() {
   (cd "$work" && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 >"$img.tmp") && mv "$img.tmp" "$img"
   rm -rf "$work"
   [ -e "$img" ] && log "made $img"
+}
+
+SD_PKGS="systemd libsystemd-shared libsystemd0 dbus-daemon dbus-bin dbus-system-bus-common libdbus-1-3 libexpat1 libapparmor1 libip4tc2 libkmod2 kmod"
+
+# The packages' trees merged into one, /bin /sbin /lib /lib64 moved under /usr (a real /lib in a
+# layer above the host's /lib -> usr/lib would hide the host's libraries).
+systemd_root() {
+  local dest=$CACHE/systemd-root p d
+  [ -e "$dest/.made" ] && return 0
+  for p in $SD_PKGS; do fetch "pkg-$p" "$p" || { echo "cannot download $p" >"$dest.missing"; return 1; }; done
+  rm -rf "$dest" && mkdir -p "$dest/usr"
+  for p in $SD_PKGS; do cp -a "$CACHE/pkg-$p/." "$dest/"; done
+  rm -f "$dest/.unpacked"
+  for d in bin sbin lib lib64; do
+    [ -d "$dest/$d" ] && [ ! -L "$dest/$d" ] || continue
+    mkdir -p "$dest/usr/$d" && cp -a "$dest/$d/." "$dest/usr/$d/" && rm -rf "${dest:?}/$d"
+  done
+  # the VM kernel's modules (hard links: no space taken) and their modules.dep, for modprobe in the VM
+  if [ -d "$CACHE/kernel/lib/modules" ]; then
+    mkdir -p "$dest/usr/lib/modules" && cp -al "$CACHE/kernel/lib/modules/." "$dest/usr/lib/modules/"
+    for v in $(ls "$dest/usr/lib/modules"); do
+      LD_LIBRARY_PATH=$dest/usr/lib/x86_64-linux-gnu bash -c 'exec -a depmod "$0" -b "$1" "$2"' "$dest/usr/bin/kmod" "$dest/usr" "$v" ||
+        log "depmod $v failed"
+    done
+  fi
+  systemd_missing "$dest" >"$dest.missing"
+  [ -s "$dest.missing" ] && log "systemd boot: $(cat "$dest.missing")"
+  touch "$dest/.made" && log "made $dest"
+}
+
+# The libraries the unpacked systemd and dbus-daemon cannot find (on the host's + the tree's paths).
+systemd_missing() {
+  local t=$1 libs
+  libs=$(find "$t/usr/lib" -name '*.so*' -type f -printf '%h\n' | sort -u | tr '\n' :)
+  LD_LIBRARY_PATH=$libs ldd "$t/usr/lib/systemd/systemd" "$t/usr/bin/systemctl" "$t/usr/lib/systemd/systemd-journald" \
+    "$t/usr/bin/dbus-daemon" 2>&1 | awk '/not found/ { print $1 }' | sort -u | sed 's/^/missing library /'
 }
 
 mkdir -p "$CACHE" || exit 0
@@ -70,5 +111,6 @@ kpkg=$(kernel_pkg)
 if [ -n "$kpkg" ]; then fetch kernel "$kpkg"; else log "no kernel package for linux-image-amd64"; fi
 fetch apparmor apparmor
 fetch checkpolicy checkpolicy
+systemd_root
 initramfs
 exit 0

@@ -1,7 +1,7 @@
 // Steps run in one boot of the test VM: `steps(share, lines)` makes the script (each line
 // `step NAME COMMAND...` keeps COMMAND's stdout, stderr and status as NAME.out, NAME.err and
 // NAME.rc in the share dir; $RT is the runtime under test with a --root of its own in the VM),
-// `readStep` reads one back on the host.
+// `readStep` reads one back on the host (or one file NAME.EXT of a step's).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN } from '../lib/runtime.js';
@@ -18,9 +18,11 @@ export function steps(share: string, lines: string[]): string {
 
 export interface Step { rc: number; out: string; err: string }
 
-export function readStep(share: string, name: string): Step {
-  const read = (ext: string) => { try { return readFileSync(join(share, `${name}.${ext}`), 'utf8'); } catch { return ''; } };
-  return { rc: Number(read('rc').trim() || NaN), out: read('out'), err: read('err') };
+export function readStep(share: string, name: string): Step;
+export function readStep(share: string, name: string, ext: string): string;
+export function readStep(share: string, name: string, ext?: string): Step | string {
+  const read = (e: string) => { try { return readFileSync(join(share, `${name}.${e}`), 'utf8'); } catch { return ''; } };
+  return ext ? read(ext) : { rc: Number(read('rc').trim() || NaN), out: read('out'), err: read('err') };
 }
 
 /** '' when the script ran to its end, else what the VM said (its stderr and console's tail). */
