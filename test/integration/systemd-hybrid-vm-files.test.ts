@@ -7,7 +7,7 @@ import { vmTapFilesBothDrivers } from '../vm/tap-in-vm.js';
 import { systemdVmSkipReason } from '../vm/vm.js';
 
 const FILES = ['test/integration/cgroups-resources.test.ts', 'test/integration/ops-update-events.test.ts'];
-const TIMEOUT = 20 * 60_000;
+const TIMEOUT = 30 * 60_000;
 t.setTimeout(TIMEOUT + 60_000);
 
 t.test('cgroup files in the systemd VM (hybrid layout), cgroupfs and systemd drivers', { skip: systemdVmSkipReason() }, async (t) => {

@@ -2,7 +2,7 @@
 // VM booted with systemd as PID 1 on a pure cgroup v2 hierarchy (a host like the users'), once
 // with the cgroupfs driver and once with --systemd-cgroup (CGROUP_DRIVER; see test/vm/tap-in-vm.ts).
 // One boot for all. RUNTIME=runc runs them against runc, as on the host. Under qemu's translator
-// each file takes 1.5-2.5 min per driver, lifecycle.test.ts over 5: lifecycle, exec and hooks are
+// each file takes 1.5-4 min per driver (test/README.md): lifecycle, exec and hooks are
 // left to VM_FILES="test/integration/lifecycle.test.ts ...", which runs those files instead.
 import t from 'tap';
 import { vmTapFilesBothDrivers } from '../vm/tap-in-vm.js';

@@ -44,7 +44,8 @@ function script(share: string, runs: Run[]): string {
 /** What a file's TAP output says: its summary line and every failed assertion. */
 function summary(out: string): string {
   const total = out.match(/^# \{ total:.*\}$/m)?.[0] ?? 'no summary';
-  const failed = [...out.matchAll(/^\s*not ok \d+ - (.*?)(?: # time=.*)?$/gm)].map((m) => m[1]).filter((n) => !/\.test\.ts$/.test(n));
+  const failed = [...out.matchAll(/^\s*not ok \d+ - (.*?)(?: # time=.*)?$/gm)].map((m) => m[1])
+    .filter((n) => !/\.test\.ts$/.test(n) && !/ # (SKIP|TODO)\b/.test(n));
   return `${total}${failed.length ? `; failed: ${failed.slice(0, 20).join(' | ')}` : ''}`;
 }
 
