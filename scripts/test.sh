@@ -2,17 +2,28 @@
 # The whole suite: unit, integration, security and end-to-end tests under tap, then a last
 # file that checks nothing was left behind (state dirs, mounts, cgroups, processes).
 # RUNTIME=runc runs the same tests against runc. Ends with "N passed, N failed" (assertions).
+#
+# Two lanes run side by side: the files that boot the test VM (test/vm: qemu's translator, one
+# vCPU, minutes per boot; a file is one boot and many steps) with a long per-file timeout, and
+# every other file with tap's configured one (package.json). VM_JOBS and JOBS set each lane's
+# parallelism.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-log=$(mktemp /tmp/runts-suite-XXXXXX.log)
-mapfile -t files < <(find test/unit test/integration test/security test/e2e -name '*.test.ts' 2>/dev/null | sort)
-npx tap --reporter=tap --jobs="${JOBS:-2}" "${files[@]}" 2>&1 | tee "$log"
+log=$(mktemp /tmp/runts-suite-XXXXXX.log) vmlog=$(mktemp /tmp/runts-suite-vm-XXXXXX.log)
+mapfile -t all < <(find test/unit test/integration test/security test/e2e -name '*.test.ts' 2>/dev/null | sort)
+mapfile -t vm < <(grep -l "from '\.\./vm/" "${all[@]}")
+mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -vxF -f <(printf '%s\n' "${vm[@]}"))
+npx tap --reporter=tap --jobs="${VM_JOBS:-1}" --timeout="${VM_TIMEOUT:-2400}" "${vm[@]}" >"$vmlog" 2>&1 &
+vmpid=$!
+npx tap --reporter=tap --jobs="${JOBS:-2}" "${rest[@]}" 2>&1 | tee "$log"
 main=${PIPESTATUS[0]}
+wait "$vmpid"; vmstatus=$?
+cat "$vmlog" | tee -a "$log"
 npx tap --reporter=tap test/final/*.test.ts 2>&1 | tee -a "$log"
 final=${PIPESTATUS[0]}
 sum() { grep -E '^# \{ total:' "$log" | grep -oE "$1: [0-9]+" | awk '{s+=$2} END {print s+0}'; }
 pass=$(sum pass); fail=$(sum fail)
-[ "$main" -ne 0 ] || [ "$final" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
-rm -f "$log"
+{ [ "$main" -ne 0 ] || [ "$vmstatus" -ne 0 ] || [ "$final" -ne 0 ]; } && [ "$fail" -eq 0 ] && fail=1
+rm -f "$log" "$vmlog"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
