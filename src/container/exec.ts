@@ -13,6 +13,7 @@ import { parseSubCgroups, subCgroupDirs } from '../cgroups/index.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, stagePaths } from './launcher.js';
 import { execNsPlan, finalizePlan } from './plan.js';
+import { processExtraAttrs } from './process-extras.js';
 import { compileSeccomp } from '../seccomp/index.js';
 import { sendListener } from '../seccomp/listener.js';
 import { awaitExec } from './await-exec.js';
@@ -50,6 +51,7 @@ function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
   const saved = checkStatus(o);
   const sub = subCgroups(o, saved);
   const process = execProcess(saved.spec.process, o);
+  processExtraAttrs({ ...saved.spec, process }, true); // checks the values before anything starts
   const consoleSock = openConsoleSocket(!!process.terminal, o.consoleSocket, o.detach);
   try {
     const pid = converse(o, saved, sizedProcess(process, consoleSock), consoleSock, sub);
