@@ -15,11 +15,12 @@ import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
 import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
+import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp } from '../seccomp/index.js';
 
 export interface CreateOpts {
-  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
+  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string; pidfdSocket?: string;
   noPivot: boolean; noNewKeyring: boolean; preserveFds: number; systemdCgroup: boolean;
   /** `run` without -d: the caller stays attached */
   foreground?: boolean;
@@ -47,8 +48,10 @@ export function create(o: CreateOpts): Created {
   const dir = makeStateDir(o.root, o.id);
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
+  let pidfdSock: PidfdSocket | undefined;
   try {
     consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
+    pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');
     sock = listenExecSocket(dir);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     const cg = cgroup;
@@ -71,6 +74,7 @@ export function create(o: CreateOpts): Created {
       noNewKeyring: o.noNewKeyring,
       rootfsBind: rootfsBind(),
     };
+    pidfdSock?.send(pid);
     writeSaved(dir, saved);
     if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
     return { saved, console: consoleSock?.receive() };
@@ -85,6 +89,7 @@ export function create(o: CreateOpts): Created {
   } finally {
     if (sock >= 0) closeSync(sock);
     consoleSock?.close();
+    pidfdSock?.close();
   }
 }
 
