@@ -16,6 +16,7 @@ import { startFailure } from './errors.js';
 import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
+import { moveNetDevices } from './net-devices.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp } from '../seccomp/index.js';
 
@@ -65,6 +66,7 @@ export function create(o: CreateOpts): Created {
         pid = p;
         cg.apply(p);
         if (spec.linux?.resources) cg.set(spec.linux.resources);
+        moveNetDevices(spec, p); // as runc: once the namespaces exist, before the hooks
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
     }));

@@ -4,12 +4,14 @@
 // an SELinux label without SELinux is refused here (runc's validator does the same, and a
 // mountLabel with it, where runc fails at the first labelled mount); an AppArmor profile is
 // always handed to runts-finalize, whose write the kernel refuses without AppArmor, as in runc.
+// The settings runc 1.2-1.4 apply (process-extras.ts, net-devices.ts) are checked here too.
 import { existsSync } from 'node:fs';
 import { selinuxEnabled } from '../linux/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 import { warn } from './log.js';
 import { processExtraAttrs } from './process-extras.js';
+import { checkNetDevices } from './net-devices.js';
 
 const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
@@ -27,7 +29,7 @@ export function checkSupported(spec: Spec): void {
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
       : 'intelRdt is specified in config, but Intel RDT is not supported or enabled (no resctrl file system at /sys/fs/resctrl)');
   }
-  if (linux.netDevices !== undefined) throw new RuntimeError('config.json: /linux/netDevices: not supported by runts yet');
+  checkNetDevices(spec);
   processExtraAttrs(spec, false); // checks the values before anything is made
   const flags = spec.linux?.personality?.flags;
   if (flags?.length) warn(`ignoring unsupported personality flags: ${flags.join(' ')} (the spec defines none)`);

@@ -43,7 +43,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
       intelRdt: { enabled: false },
       memoryPolicy: { modes: Object.keys(MPOL_MODE).sort(), flags: Object.keys(MPOL_FLAG).sort() },
       mountExtensions: { idmap: { enabled: true } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     annotations: {
       'io.github.runts.version': RUNTS_VERSION_TEXT,

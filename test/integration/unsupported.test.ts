@@ -17,7 +17,6 @@ const CASES: [string, (s: Spec) => void, RegExp, string | false][] = [
   ['process.selinuxLabel', (s) => { s.process!.selinuxLabel = 'system_u:system_r:container_t:s0'; }, /selinux/, HAS_SELINUX],
   ['linux.mountLabel', (s) => { s.linux!.mountLabel = 'system_u:object_r:container_file_t:s0'; }, /selinux|context/, HAS_SELINUX],
   ['linux.intelRdt', (s) => { s.linux!.intelRdt = { closID: 'runts-test' }; }, /intelRdt|Intel RDT/, RUNC_OTHERS],
-  ['linux.netDevices', (s) => { (s.linux as unknown as Record<string, unknown>).netDevices = { rtst0: {} }; }, /\/linux\/netDevices/, RUNC_OTHERS],
 ];
 
 for (const [name, edit, msg, skip] of CASES) {
