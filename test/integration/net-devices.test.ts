@@ -78,3 +78,10 @@ t.test('bad netDevices: one line, nothing left', { skip }, async (t) => {
     nothingLeft(t, h, id);
   }
 });
+
+t.test('features: netDevices enabled', { skip }, async (t) => {
+  const h = new Harness(t);
+  const r = h.rt(['features']);
+  t.equal(r.status, 0, r.stderr);
+  t.same(JSON.parse(r.stdout).linux?.netDevices, { enabled: true });
+});
