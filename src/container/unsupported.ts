@@ -27,7 +27,7 @@ export function checkSupported(spec: Spec): void {
   if (linux.intelRdt !== undefined) {
     throw new RuntimeError(existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
-      : 'intelRdt is specified in config, but Intel RDT is not supported or enabled (no resctrl file system at /sys/fs/resctrl)');
+      : 'intelRdt is specified in config, but Intel RDT is not enabled (no resctrl file system at /sys/fs/resctrl)');
   }
   checkNetDevices(spec);
   processExtraAttrs(spec, false); // checks the values before anything is made
