@@ -1,7 +1,8 @@
 // linux.netDevices (runc 1.4): each host interface named is moved into the container's network
 // namespace under its new name (the same name when none is given), in one request, as the
 // init's namespaces exist and before any hook runs. Its permanent addresses of global scope go
-// along (the kernel drops addresses on a move), and it is set up. Nothing moves it back: the
+// along (the kernel drops addresses on a move), and it is set up. A new name with "%d" is a
+// template the kernel fills in with the first free number, as the spec allows. Nothing moves it back: the
 // spec forbids it; when the namespace goes, the kernel returns physical devices to the host and
 // destroys virtual ones.
 import { closeSync, openSync } from 'node:fs';
@@ -26,9 +27,13 @@ export function checkNetDevices(spec: Spec): void {
   }
 }
 
-function linkIndex(nl: Netlink, name: string, where: string): number {
+/** The index of the link named `name` (or, for a template name such as "eth%d", which the
+ * kernel fills in, the link that had index `was`: a move keeps it unless the namespace has it). */
+function linkIndex(nl: Netlink, name: string, where: string, was = 0): number {
+  const byName = !name.includes('%') || !was;
   try {
-    const [link] = nl.request(RTM.GETLINK, Buffer.concat([ifinfo(0), rtattr(IFLA_IFNAME, cString(name))]), { what: 'RTM_GETLINK' });
+    const [link] = nl.request(RTM.GETLINK, Buffer.concat([ifinfo(byName ? 0 : was), ...(byName ? [rtattr(IFLA_IFNAME, cString(name))] : [])]),
+      { what: 'RTM_GETLINK' });
     return link.body.readInt32LE(4);
   } catch (e) { throw new RuntimeError(`link not found for interface ${name} on ${where}: ${(e as Error).message}`); }
 }
@@ -63,7 +68,7 @@ function moveOne(host: Netlink, nsPath: string, name: string, newName: string): 
   } finally { closeSync(nsFd); }
   const ns = Netlink.open(nsPath);
   try {
-    const there = linkIndex(ns, newName, `namespace ${nsPath}`);
+    const there = linkIndex(ns, newName, `namespace ${nsPath}`, index);
     for (const a of addrs) ns.request(RTM.NEWADDR, ifaddr(a, there), { create: true, what: `set up an address of ${newName} in ${nsPath}` });
     ns.request(RTM.NEWLINK, ifinfo(there, IFF_UP, IFF_UP), { what: `set ${newName} up in ${nsPath}` });
   } finally { ns.close(); }

@@ -47,6 +47,14 @@ t.test('a host interface is moved in under its new name, up, with its address; g
   t.notOk(hostHas(PEER), 'nor a veth peer');
 });
 
+t.test('a new name with %d: the kernel picks the number', { skip }, async (t) => {
+  const h = new Harness(t);
+  dummy(t);
+  const r = h.run(h.bundle(['ls', '/sys/class/net'], netDevices({ [DEV]: { name: 'ctr%d' } })));
+  t.equal(r.status, 0, r.stderr);
+  t.match(r.stdout, /^ctr0$/m, `seen inside as ctr0: ${r.stdout.trim().split('\n').join(' ')}`);
+});
+
 t.test('in a namespace joined by path the interface stays after delete', { skip }, async (t) => {
   const h = new Harness(t);
   dummy(t);
