@@ -4,11 +4,13 @@
  * READY or ERROR to `runts create`), then waits on the exec socket for `runts start`: runs the
  * startContainer hooks, sets groups/uid/gid, capabilities, no_new_privs and seccomp, and execs
  * the process. The start connection is close-on-exec, so a successful exec reads as EOF there.
+ * Scheduler, I/O priority, personality, memory policy and CPU affinity: extras.h.
  * LSM labels (lsm.h) are set where runc sets them: for create before READY, so a label the
  * kernel refuses fails create; for exec the SELinux label before seccomp and the user change,
  * the AppArmor profile after it. */
 #include "common.h"
 #include "console.h"
+#include "extras.h"
 #include "lsm.h"
 #include "seccomp.h"
 #include <fcntl.h>
@@ -40,6 +42,7 @@ struct plan {
 	struct { uint32_t res; uint64_t soft, hard; } rlimits[32];
 	size_t nrlimits;
 	struct seccomp_plan seccomp;
+	struct extras extras;
 	struct hook hooks[32];
 	size_t nhooks;
 	int exec_sock, console_sock, mount_console, labels_set;
@@ -69,6 +72,8 @@ static void add_hook_attr(struct plan *p, const struct attr *a)
 
 static void add_attr(struct plan *p, const struct attr *a)
 {
+	if (add_extras_attr(&p->extras, a))
+		return;
 	switch (a->type) {
 	case ATTR_ARG: vec_push(&p->argv, &p->argc, attr_str(a)); break;
 	case ATTR_ENV: vec_push(&p->envp, &p->envc, attr_str(a)); break;
@@ -451,6 +456,7 @@ static void run_start_hooks(const struct plan *p)
 
 static void exec_process(const struct plan *p, const char *path)
 {
+	final_affinity(&p->extras);
 	default_signals(); /* before seccomp: a profile may refuse rt_sigaction */
 	if (p->has_umask)
 		umask((mode_t)p->umask);
@@ -482,6 +488,7 @@ int main(int argc, char **argv)
 	sync_fd = atoi(argv[1]);
 	prctl(PR_SET_NAME, "runts:init", 0, 0, 0);
 	read_plan(&p);
+	initial_affinity(&p.extras);
 	close_other_fds(&p);
 	set_rlimits(&p);
 	join_keyring(&p);
@@ -495,6 +502,7 @@ int main(int argc, char **argv)
 	if (p.console_sock >= 0 &&
 	    attach_console(setup_console(p.console_sock, p.mount_console, p.console_rows, p.console_cols), p.uid) < 0)
 		bail("make the console the controlling terminal: %s", errtext(errno));
+	apply_extras(&p.extras);
 	if (p.exec_sock < 0) {
 		/* exec: no start to wait for; the parent reads EOF once execve() closes this. */
 		fcntl(sync_fd, F_SETFD, FD_CLOEXEC);

@@ -15,12 +15,14 @@ import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
 import { checkSysctls } from './sysctl-check.js';
 import { checkSupported } from './unsupported.js';
+import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
+import { moveNetDevices } from './net-devices.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp } from '../seccomp/index.js';
 import { step } from '../engine/trace.js';
 
 export interface CreateOpts {
-  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string;
+  root: string; id: string; bundle: string; pidFile?: string; consoleSocket?: string; pidfdSocket?: string;
   noPivot: boolean; noNewKeyring: boolean; preserveFds: number; systemdCgroup: boolean;
   /** `run` without -d: the caller stays attached */
   foreground?: boolean;
@@ -50,8 +52,10 @@ export function create(o: CreateOpts): Created {
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
   const stages = new Stages(o.root);
+  let pidfdSock: PidfdSocket | undefined;
   try {
     consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
+    pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');
     sock = listenExecSocket(dir);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
     step('state dir, sockets, cgroups made');
@@ -68,6 +72,7 @@ export function create(o: CreateOpts): Created {
         cg.apply(p);
         step('init moved into its cgroups');
         if (spec.linux?.resources) cg.set(spec.linux.resources);
+        moveNetDevices(spec, p); // as runc: once the namespaces exist, before the hooks
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
     }));
@@ -78,6 +83,7 @@ export function create(o: CreateOpts): Created {
       noNewKeyring: o.noNewKeyring,
       rootfsBind: rootfsBind(),
     };
+    pidfdSock?.send(pid);
     writeSaved(dir, saved);
     step('state saved');
     if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
@@ -94,6 +100,7 @@ export function create(o: CreateOpts): Created {
     if (sock >= 0) closeSync(sock);
     consoleSock?.close();
     stages.close();
+    pidfdSock?.close();
   }
 }
 

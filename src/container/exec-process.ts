@@ -1,7 +1,8 @@
 // The process of `runts exec`: a --process file, or the container's own process with the
 // arguments and flags applied as runc applies them. --cap never reaches the inheritable set
-// (CVE-2022-29162). A --process file without capabilities gets the container's, as in runc
-// (never the runtime's own); an env without PATH gets a default one.
+// (CVE-2022-29162). A --process file without capabilities, scheduler, ioPriority or
+// execCPUAffinity gets the container's, as in runc (never the runtime's own capabilities); an
+// env without PATH gets a default one.
 import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
 import { validatePart } from '../spec/validate.js';
@@ -70,8 +71,12 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
 export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
   const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
   if (!p.capabilities && base?.capabilities) p.capabilities = structuredClone(base.capabilities);
+  // as runc: what the --process file leaves out of these comes from the container's process
+  p.scheduler ??= base?.scheduler;
+  p.ioPriority ??= base?.ioPriority;
+  p.execCPUAffinity ??= base?.execCPUAffinity;
   if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
   p.cwd ||= '/';
-  checkProcessSupported(p, '');
+  checkProcessSupported(p);
   return p;
 }

@@ -13,6 +13,8 @@ import { parseSubCgroups, subCgroupDirs } from '../cgroups/index.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, Stages } from './launcher.js';
 import { execNsPlan, finalizePlan, type StageFds } from './plan.js';
+import { processExtraAttrs } from './process-extras.js';
+import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { compileSeccomp } from '../seccomp/index.js';
 import { sendListener } from '../seccomp/listener.js';
 import { awaitExec } from './await-exec.js';
@@ -22,7 +24,7 @@ import { stateDoc, status } from './status.js';
 
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
-  consoleSocket?: string;
+  consoleSocket?: string; pidfdSocket?: string;
   /** --cgroup, as given: sub-cgroups of the container's to join instead (cgroups/sub.ts) */
   cgroup?: string[];
 }
@@ -50,11 +52,15 @@ function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
   const saved = checkStatus(o);
   const sub = subCgroups(o, saved);
   const process = execProcess(saved.spec.process, o);
+  processExtraAttrs({ ...saved.spec, process }, true); // checks the values before anything starts
   const consoleSock = openConsoleSocket(!!process.terminal, o.consoleSocket, o.detach);
+  let pidfdSock: PidfdSocket | undefined;
   try {
+    pidfdSock = openPidfdSocket(o.pidfdSocket, 'setns');
     const pid = converse(o, saved, sizedProcess(process, consoleSock), consoleSock, sub);
+    pidfdSock?.send(pid);
     return { pid, console: consoleSock?.receive() };
-  } finally { consoleSock?.close(); }
+  } finally { consoleSock?.close(); pidfdSock?.close(); }
 }
 
 function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: ConsoleSocket | undefined, sub: Record<string, string>): number {

@@ -5,6 +5,7 @@ import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
+import { processExtraAttrs } from './process-extras.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
 export function dedupEnv(env: string[]): string[] {
@@ -128,6 +129,7 @@ export function finalizePlan(spec: Spec, o: FinalizeOpts): Attr[] {
   if (o.seccomp) attrs.push(attr.bytes(ATTR.SECCOMP_BPF, o.seccomp.bpf), attr.u32(ATTR.SECCOMP_FLAGS, o.seccomp.flags));
   if (p.apparmorProfile) attrs.push(attr.str(ATTR.APPARMOR_PROFILE, p.apparmorProfile));
   if (p.selinuxLabel) attrs.push(attr.str(ATTR.PROCESS_LABEL, p.selinuxLabel));
+  attrs.push(...processExtraAttrs(spec, o.execSockFd === undefined));
   return attrs;
 }
 

@@ -4,21 +4,20 @@
 // an SELinux label without SELinux is refused here (runc's validator does the same, and a
 // mountLabel with it, where runc fails at the first labelled mount); an AppArmor profile is
 // always handed to runts-finalize, whose write the kernel refuses without AppArmor, as in runc.
+// The settings runc 1.2-1.4 apply (process-extras.ts, net-devices.ts) are checked here too.
 import { existsSync } from 'node:fs';
 import { selinuxEnabled } from '../linux/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
+import { warn } from '../linux/log-sink.js';
+import { processExtraAttrs } from './process-extras.js';
+import { checkNetDevices } from './net-devices.js';
 
 const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
 /** Process settings: for create (the config's process) and for exec. */
-export function checkProcessSupported(p: Process | undefined, where = '/process'): void {
-  if (!p) return;
-  if (p.selinuxLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
-  const q = p as Process & Record<string, unknown>;
-  for (const key of ['scheduler', 'ioPriority', 'execCPUAffinity']) {
-    if (q[key] !== undefined) throw new RuntimeError(`config.json: ${where}/${key}: not supported by runts yet`);
-  }
+export function checkProcessSupported(p: Process | undefined): void {
+  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
 }
 
 export function checkSupported(spec: Spec): void {
@@ -28,10 +27,11 @@ export function checkSupported(spec: Spec): void {
   if (linux.intelRdt !== undefined) {
     throw new RuntimeError(existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
-      : 'intelRdt is specified in config, but Intel RDT is not supported or enabled (no resctrl file system at /sys/fs/resctrl)');
+      : 'intelRdt is specified in config, but Intel RDT is not enabled (no resctrl file system at /sys/fs/resctrl)');
   }
-  for (const key of ['personality', 'memoryPolicy', 'netDevices']) {
-    if (linux[key] !== undefined) throw new RuntimeError(`config.json: /linux/${key}: not supported by runts yet`);
-  }
+  checkNetDevices(spec);
+  processExtraAttrs(spec, false); // checks the values before anything is made
+  const flags = spec.linux?.personality?.flags;
+  if (flags?.length) warn(`ignoring unsupported personality flags: ${flags.join(' ')} (the spec defines none)`);
 }
 

@@ -20,7 +20,8 @@
 //   |-- HOOKS_DONE ----------------------------------->|  createContainer hooks, pivot_root
 //   |<-------------------------------- ROOTFS_READY --|  fexecve(FINALIZE_FD)
 //   |-- FINALIZE_PLAN --------------------------------------------------------->|  rlimits, cwd,
-//   |<---------------------------------------------------------------- READY ---|  lookup argv[0]
+//   |                                                                            |  lookup argv[0], sched,
+//   |<---------------------------------------------------------------- READY ---|  ioprio, personality, mempolicy
 //   |  P writes state.json and the pid file, exits.                              |  accept(exec sock)
 //   S -- connect, 1 byte ------------------------------------------------------->|  startContainer hooks,
 //   S <-- EOF on success (the connection is close-on-exec), or ERROR ------------|  creds, caps, NNP,
@@ -116,6 +117,14 @@ export const ATTR = {
   MOUNT_CONSOLE: 53,  // u32 1: bind the pty onto /dev/console (create, not exec)
   APPARMOR_PROFILE: 54, // string: AppArmor profile the process execs into (change_onexec)
   PROCESS_LABEL: 55,  // string: SELinux label of the process (exec label) and of its session keyring
+  // FINALIZE_PLAN, applied before READY (create) or the user change (exec), as runc's init does:
+  SCHED_ATTR: 200,    // struct sched_attr (56 bytes): sched_setattr(0, ..., 0)
+  IO_PRIORITY: 201,   // u32: ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
+  CPU_AFFINITY_INITIAL: 202, // cpu mask (u64 words): sched_setaffinity as F starts (exec)
+  CPU_AFFINITY_FINAL: 203,   // cpu mask: sched_setaffinity right before the process's own setup (exec);
+                      // with neither, F resets its affinity to every CPU (the cgroup's cpuset)
+  PERSONALITY: 204,   // u32: personality(2)
+  MEMORY_POLICY: 205, // u32 mode | flags, then the node mask (u64 words, may be empty): set_mempolicy
   // ERROR
   MESSAGE: 60,        // string
   // IDMAP_REQUEST

@@ -5,6 +5,7 @@
 // as runc reports them.
 import { MOUNT_OPTION_NAMES } from './mount-options.js';
 import { OCI_VERSION } from './types.js';
+import { MPOL_FLAG, MPOL_MODE } from './mempolicy.js';
 
 /** Capability names indexed by their number (linux/capability.h). */
 export const CAPABILITIES: readonly string[] = [
@@ -40,8 +41,9 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
       apparmor: { enabled: true },
       selinux: { enabled: true },
       intelRdt: { enabled: false },
+      memoryPolicy: { modes: Object.keys(MPOL_MODE).sort(), flags: Object.keys(MPOL_FLAG).sort() },
       mountExtensions: { idmap: { enabled: true } },
-      netDevices: { enabled: false },
+      netDevices: { enabled: true },
     },
     annotations: {
       'io.github.runts.version': RUNTS_VERSION_TEXT,

@@ -86,6 +86,22 @@ t.test('update -r FILE, -r - (stdin), and runc\'s per-field flags change the cgr
   t.equal(r.status, 1, 'a malformed value is refused');
 });
 
+t.test('update --cpu-burst and --cpu-idle (runc 1.2)', { skip: skipUnlessRoot || (IS_RUNC && 'runc 1.1.5 has neither flag (runc 1.2.0 brought them)') }, async (t) => {
+  const h = new Harness(t);
+  const c = started(h, {});
+  const burst = v1(c.pid, 'cpu') ? 'cpu.cfs_burst_us' : 'cpu.max.burst';
+  if (cgFile(c.pid, 'cpu', burst) === undefined || cgFile(c.pid, 'cpu', 'cpu.idle') === undefined) return skip(t, 'no CFS burst or idle file (Linux < 5.15)');
+  let r = h.rt(['update', '--cpu-quota', '50000', '--cpu-period', '100000', '--cpu-burst', '20000', c.id]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(cgFile(c.pid, 'cpu', burst), '20000', `--cpu-burst: ${burst}`);
+  r = h.rt(['update', '--cpu-idle', '1', c.id]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(cgFile(c.pid, 'cpu', 'cpu.idle'), '1', '--cpu-idle 1');
+  t.equal(h.rt(['update', '--cpu-idle', '0', c.id]).status, 0);
+  t.equal(cgFile(c.pid, 'cpu', 'cpu.idle'), '0', '--cpu-idle 0');
+  t.equal(h.rt(['update', '--cpu-burst', 'x', c.id]).status, 1, 'a malformed value is refused');
+});
+
 t.test('events --stats: one JSON event with the limits, then the updated ones', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   const c = started(h, { memory: { limit: 64 * MiB }, pids: { limit: 50 } });

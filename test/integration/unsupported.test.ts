@@ -18,12 +18,6 @@ const CASES: [string, (s: Spec) => void, RegExp, string | false][] = [
   ['process.selinuxLabel', (s) => { s.process!.selinuxLabel = 'system_u:system_r:container_t:s0'; }, /selinux/, HAS_SELINUX],
   ['linux.mountLabel', (s) => { s.linux!.mountLabel = 'system_u:object_r:container_file_t:s0'; }, /selinux|context/, HAS_SELINUX],
   ['linux.intelRdt', (s) => { s.linux!.intelRdt = { closID: 'runts-test' }; }, /intelRdt|Intel RDT/, RUNC_OTHERS],
-  ['linux.personality', (s) => { (s.linux as unknown as Record<string, unknown>).personality = { domain: 'LINUX32' }; }, /\/linux\/personality/, RUNC_OTHERS],
-  ['linux.netDevices', (s) => { (s.linux as unknown as Record<string, unknown>).netDevices = { rtst0: {} }; }, /\/linux\/netDevices/, RUNC_OTHERS],
-  ['linux.memoryPolicy', (s) => { (s.linux as unknown as Record<string, unknown>).memoryPolicy = { mode: 'MPOL_DEFAULT' }; }, /\/linux\/memoryPolicy/, RUNC_OTHERS],
-  ['process.scheduler', (s) => { (s.process as unknown as Record<string, unknown>).scheduler = { policy: 'SCHED_IDLE' }; }, /\/process\/scheduler/, RUNC_OTHERS],
-  ['process.ioPriority', (s) => { (s.process as unknown as Record<string, unknown>).ioPriority = { class: 'IOPRIO_CLASS_IDLE', priority: 0 }; }, /\/process\/ioPriority/, RUNC_OTHERS],
-  ['process.execCPUAffinity', (s) => { (s.process as unknown as Record<string, unknown>).execCPUAffinity = { initial: '0' }; }, /\/process\/execCPUAffinity/, RUNC_OTHERS],
 ];
 
 for (const [name, edit, msg, skip] of CASES) {

@@ -7,6 +7,7 @@
  *     write TEXT        write TEXT to the master ("\n", "\r" and "\x04" escapes are understood)
  *     expect TEXT       read until the output so far contains TEXT
  *     eof               read until the pty hangs up (EIO: every slave fd is closed)
+ *     pidfd             print "pid=N": the process the fd is a pidfd of (its fdinfo), for --pidfd-socket
  *
  * Its first line is "fds=N master=0|1 ptn=N name=NAME rows=R cols=C" (N fds in the message,
  * whether fd is a pty master, its pty number, the message's data, the size it had on
@@ -129,6 +130,16 @@ static void step(int fd, char **argv, int *i, int argc)
 		while (!strstr(seen, want))
 			if (!read_some(fd))
 				exit(1);
+	} else if (!strcmp(s, "pidfd")) {
+		char path[64], line[256];
+		snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+		FILE *f = fopen(path, "r");
+		while (f && fgets(line, sizeof line, f))
+			if (!strncmp(line, "Pid:", 4))
+				printf("pid=%d\n", atoi(line + 4));
+		if (f)
+			fclose(f);
+		fflush(stdout);
 	} else if (!strcmp(s, "eof")) {
 		while (read_some(fd))
 			;

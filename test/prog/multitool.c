@@ -40,6 +40,11 @@
  *                                 "pwrite ok|errno E|-" (the byte at offset 0 written back: proof without
  *                                 damage), "access ok|errno E" (W_OK), "trunc errno E|-" (O_RDWR|O_TRUNC, tried
  *                                 only where it must fail: EROFS from access, or EPERM from pwrite).
+ *   multitool sched               "policy P nice N priority N flags 0xF runtime R deadline D period P" (sched_getattr)
+ *   multitool ioprio              "class C priority N" (ioprio_get of this process)
+ *   multitool affinity            the CPUs this process may run on: "0,1,3"
+ *   multitool personality         "personality 0xP machine M" (personality(0xffffffff), uname's machine)
+ *   multitool mempolicy           "mode 0xM nodes 0,1" (get_mempolicy: mode with its flags; nodes empty for none)
  *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
  *                                 cwd, open fds, mnt/pid/net ns links, mount points; and of the state's pid:
  *                                 root, exe, mnt ns, mount points), then exits with N (default 0)
@@ -270,6 +275,62 @@ static int result(int r)
 	if (r < 0) printf("errno %s\n", errname(errno));
 	else printf("ok\n");
 	return r < 0;
+}
+
+static void print_bits(const unsigned char *mask, size_t len)
+{
+	const char *sep = "";
+	for (size_t i = 0; i < len * 8; i++)
+		if (mask[i / 8] >> (i % 8) & 1)
+			printf("%s%zu", sep, i), sep = ",";
+	printf("\n");
+}
+
+static int cmd_sched(void)
+{
+	uint32_t a[14] = { 0 }; /* struct sched_attr: size, policy, flags (u64), nice, priority, runtime, deadline, period (u64) */
+	if (syscall(SYS_sched_getattr, 0, a, 56, 0) < 0) return result(-1);
+	uint64_t flags, runtime, deadline, period;
+	memcpy(&flags, a + 2, 8), memcpy(&runtime, a + 6, 8), memcpy(&deadline, a + 8, 8), memcpy(&period, a + 10, 8);
+	printf("policy %u nice %d priority %u flags 0x%llx runtime %llu deadline %llu period %llu\n", a[1], (int32_t)a[4], a[5],
+	       (unsigned long long)flags, (unsigned long long)runtime, (unsigned long long)deadline, (unsigned long long)period);
+	return 0;
+}
+
+static int cmd_ioprio(void)
+{
+	long v = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	if (v < 0) return result(-1);
+	printf("class %ld priority %ld\n", v >> 13, v & 0x1fff);
+	return 0;
+}
+
+static int cmd_affinity(void)
+{
+	unsigned char mask[1024] = { 0 };
+	long n = syscall(SYS_sched_getaffinity, 0, sizeof mask, mask);
+	if (n < 0) return result(-1);
+	print_bits(mask, (size_t)n);
+	return 0;
+}
+
+static int cmd_personality(void)
+{
+	struct utsname u;
+	int p = personality(0xffffffff);
+	if (p < 0 || uname(&u) < 0) return result(-1);
+	printf("personality 0x%x machine %s\n", p, u.machine);
+	return 0;
+}
+
+static int cmd_mempolicy(void)
+{
+	int mode = 0;
+	unsigned char nodes[128] = { 0 };
+	if (syscall(SYS_get_mempolicy, &mode, nodes, sizeof nodes * 8, NULL, 0) < 0) return result(-1);
+	printf("mode 0x%x nodes ", mode);
+	print_bits(nodes, sizeof nodes);
+	return 0;
 }
 
 static int cmd_write(const char *path, const char *text)
@@ -644,6 +705,11 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "open") && argc > 1) { int fd = open(argv[1], O_RDONLY | O_CLOEXEC); int r = result(fd); if (fd >= 0) close(fd); return r; }
 	if (!strcmp(c, "alloc") && argc > 1) return cmd_alloc(atol(argv[1]));
 	if (!strcmp(c, "exewatch") && argc > 2) return cmd_exewatch(argv[1], argv[2], argc > 3 ? argv[3] : NULL);
+	if (!strcmp(c, "sched")) return cmd_sched();
+	if (!strcmp(c, "ioprio")) return cmd_ioprio();
+	if (!strcmp(c, "affinity")) return cmd_affinity();
+	if (!strcmp(c, "personality")) return cmd_personality();
+	if (!strcmp(c, "mempolicy")) return cmd_mempolicy();
 	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);

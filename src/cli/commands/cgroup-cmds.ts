@@ -57,6 +57,7 @@ const FIELD_FLAGS: Record<string, [string, string]> = {
   memory: ['memory', 'limit'], 'memory-reservation': ['memory', 'reservation'], 'memory-swap': ['memory', 'swap'],
   'kernel-memory': ['memory', 'kernel'], 'kernel-memory-tcp': ['memory', 'kernelTCP'],
   'cpu-share': ['cpu', 'shares'], 'cpu-shares': ['cpu', 'shares'], 'cpu-quota': ['cpu', 'quota'], 'cpu-period': ['cpu', 'period'],
+  'cpu-burst': ['cpu', 'burst'], 'cpu-idle': ['cpu', 'idle'],
   'cpu-rt-runtime': ['cpu', 'realtimeRuntime'], 'cpu-rt-period': ['cpu', 'realtimePeriod'],
   'cpuset-cpus': ['cpu', 'cpus'], 'cpuset-mems': ['cpu', 'mems'], 'blkio-weight': ['blockIO', 'weight'],
   'pids-limit': ['pids', 'limit'],

@@ -19,6 +19,7 @@ export const execCmd: Command = {
     env: { type: 'array', alias: 'e', describe: 'an environment variable NAME=VALUE (repeatable)' }, user: { type: 'string', alias: 'u', describe: 'UID[:GID]' }, 'additional-gids': { type: 'array', alias: 'g', describe: 'an additional group id (repeatable)' },
     cap: { type: 'array', alias: 'c', describe: 'a capability to add (repeatable)' }, 'no-new-privs': { type: 'boolean', describe: 'set no_new_privs for the process' }, apparmor: { type: 'string', describe: 'AppArmor profile of the process' },
     'process-label': { type: 'string', describe: 'SELinux label of the process' }, 'pid-file': { type: 'string', describe: 'write the process\'s pid to this file' }, 'console-socket': { type: 'string', describe: 'AF_UNIX socket that receives the pty master (with --tty)' },
+    'pidfd-socket': { type: 'string', describe: 'AF_UNIX socket that receives a pidfd of the process' },
     'preserve-fds': { type: 'number', default: 0, describe: 'pass this many fds after stdio (3..) to the process' }, detach: { type: 'boolean', alias: 'd', describe: 'return once the process runs' }, 'ignore-paused': { type: 'boolean', describe: 'exec even into a paused container' },
     cgroup: { type: 'array', describe: 'run in this sub-cgroup: [CONTROLLER[,...]:]PATH (repeatable)' },
   },
@@ -27,7 +28,7 @@ export const execCmd: Command = {
     env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']).map(Number),
     caps: list(o.cap), noNewPrivs: !!o['no-new-privs'], apparmor: o.apparmor as string | undefined,
     processLabel: o['process-label'] as string | undefined, pidFile: o['pid-file'] as string | undefined,
-    consoleSocket: o['console-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
+    consoleSocket: o['console-socket'] as string | undefined, pidfdSocket: o['pidfd-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
     cgroup: list(o.cgroup),
   })),
 };
