@@ -13,6 +13,9 @@ log=$(mktemp /tmp/runts-suite-XXXXXX.log) vmlog=$(mktemp /tmp/runts-suite-vm-XXX
 mapfile -t all < <(find test/unit test/integration test/security test/e2e -name '*.test.ts' 2>/dev/null | sort)
 mapfile -t vm < <(grep -l "from '\.\./vm/" "${all[@]}")
 mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -vxF -f <(printf '%s\n' "${vm[@]}"))
+# tap builds its plugin set (package.json's "plugin") on first use: once here, not by both lanes
+# at the same time (two builds into node_modules/@tapjs/test/test-built break each other).
+npx tap build >/dev/null || { echo "tap build failed"; echo "0 passed, 1 failed"; exit 1; }
 npx tap --reporter=tap --jobs="${VM_JOBS:-1}" --timeout="${VM_TIMEOUT:-2400}" "${vm[@]}" >"$vmlog" 2>&1 &
 vmpid=$!
 npx tap --reporter=tap --jobs="${JOBS:-2}" "${rest[@]}" 2>&1 | tee "$log"
