@@ -12,8 +12,9 @@
 # FILE: a test file's name without .bats (e.g. `exec`); FILTER: a regex on test names (bats
 #   --filter). Without FILEs every tests/integration/*.bats runs.
 #
-# Needs root, bats >= 1.7 (Debian's bats), script (util-linux), jq, gcc, and what the tests
-# call (nsenter, ip, ...).
+# Needs root and Debian's bats (>= 1.7), gawk, jq, gcc, script and nsenter (util-linux), ip
+# (iproute2); none of them is installed by scripts/setup-host.sh. Tests needing criu or a
+# working sshfs mount of rootless@localhost skip themselves without them.
 # RUNC_SUITE_TIMEOUT: seconds per test (default 120).
 #
 # RUNC_SRC is not written to: tests/integration is copied into a temporary tree whose other
@@ -33,7 +34,9 @@ images=$(cd "$3" 2>/dev/null && pwd) || die "no such directory: $3"
 shift 3
 
 [ "$(id -u)" = 0 ] || die "run it as root"
-command -v bats >/dev/null || die "bats is not installed"
+for tool in bats gawk jq gcc script nsenter ip; do
+  command -v $tool >/dev/null || die "$tool is not installed"
+done
 [ -f "$src/tests/integration/helpers.bash" ] || die "$src/tests/integration/helpers.bash is missing"
 for tool in recvtty sd-helper seccompagent; do
   [ -x "$src/contrib/cmd/$tool/$tool" ] || die "$src/contrib/cmd/$tool/$tool is missing: build it first"
