@@ -15,7 +15,8 @@
 # Needs root and Debian's bats (>= 1.7), gawk, jq, gcc, script and nsenter (util-linux), ip
 # (iproute2); none of them is installed by scripts/setup-host.sh. Tests needing criu or a
 # working sshfs mount of rootless@localhost skip themselves without them.
-# RUNC_SUITE_TIMEOUT: seconds per test (default 120).
+# RUNC_SUITE_TIMEOUT: seconds per test (bats' BATS_TEST_TIMEOUT; none by default: bats waits
+# for it in a background process, which the tests' own bare `wait` (events.bats) then waits for).
 #
 # RUNC_SRC is not written to: tests/integration is copied into a temporary tree whose other
 # entries are links to RUNC_SRC's, and whose get-images.sh names the given images instead of
@@ -52,8 +53,19 @@ echo "results: $results"
 
 # The copy: INTEGRATION_ROOT is where helpers.bash really is, and the suite finds its helpers
 # at INTEGRATION_ROOT/../../contrib and go.mod at ../../go.mod.
-for entry in "$src"/* "$src"/tests/*; do
-  case $entry in "$src/tests" | "$src/tests/integration") continue ;; esac
+# recvtty and seccompagent run in the background of a test; bats waits for every holder of its
+# fd 3 (the TAP stream) to close it, so one left running by a failing test (update.bats' devices
+# test kills its recvtty only when it passes) would stop the run: they get wrappers closing fd 3.
+for entry in "$src"/* "$src"/tests/* "$src"/contrib/* "$src"/contrib/cmd/*; do
+  case $entry in
+    "$src/tests" | "$src/tests/integration" | "$src/contrib" | "$src/contrib/cmd") continue ;;
+    "$src/contrib/cmd/recvtty" | "$src/contrib/cmd/seccompagent")
+      mkdir -p "$tree/$entry"
+      printf '#!/bin/sh\nexec 3>&-\nexec %q "$@"\n' "$entry/${entry##*/}" >"$tree/$entry/${entry##*/}"
+      chmod +x "$tree/$entry/${entry##*/}"
+      ln -s "$entry"/* "$tree/$entry/" 2>/dev/null
+      continue ;;
+  esac
   mkdir -p "$tree/${entry%/*}"
   ln -s "$entry" "$tree/$entry"
 done
@@ -67,7 +79,8 @@ if [ $# -eq 0 ]; then
   set -- $(cd "$suite" && ls *.bats | sed 's/\.bats$//')
 fi
 
-export RUNC=$runtime BATS_TEST_TIMEOUT=${RUNC_SUITE_TIMEOUT:-120}
+export RUNC=$runtime
+[ -z "${RUNC_SUITE_TIMEOUT:-}" ] || export BATS_TEST_TIMEOUT=$RUNC_SUITE_TIMEOUT
 unset RUNC_USE_SYSTEMD ROOTLESS_FEATURES
 for arg in "$@"; do
   file=${arg%%:*}

@@ -79,7 +79,8 @@ export class FsManager implements CgroupManager {
     }
   }
 
-  /** A new container's cgroup must be empty and not frozen (as runc checks at create). */
+  /** A new container's cgroup must be empty and not frozen (runc 1.2 refuses both; 1.1.5 only warns
+   *  of a non-empty one: DEVIATIONS.md). */
   private refuseBusy(): void {
     const n = this.pids().length;
     const why = n ? `is not empty: ${n} process(es) found` : this.frozen() ? 'is frozen' : '';
