@@ -26,9 +26,9 @@ busybox_image() {
   local r=$work/busybox bb
   bb=$(command -v busybox) || { echo "busybox-static is not installed" >&2; exit 1; }
   file -L "$bb" | grep -q 'statically linked' || { echo "$bb is not static" >&2; exit 1; }
-  # No proc, sys or dev, as in the image: the runtime makes their mount points (mask.bats puts
-  # symlinks there).
-  mkdir -p "$r"/{bin,etc,home,root,tmp,usr/sbin,var/spool/mail,var/www}
+  # An empty /dev and no /proc or /sys, as in the image: mask.bats puts symlinks at /proc and
+  # /sys, and a container in a user namespace could not make /dev in a rootfs owned by root.
+  mkdir -p "$r"/{bin,dev,etc,home,root,tmp,usr/sbin,var/spool/mail,var/www}
   chmod 1777 "$r/tmp"
   chmod 700 "$r/root"
   cp "$bb" "$r/bin/busybox"
