@@ -87,7 +87,8 @@ export class FsManager implements CgroupManager {
     }
   }
 
-  /** A new container's cgroup must be empty and not frozen (as runc checks at create); a missing one is. */
+  /** A new container's cgroup must be empty and not frozen (runc 1.2 refuses both; 1.1.5 only warns
+   *  of a non-empty one: DEVIATIONS.md); a missing one is. */
   checkUnused(): void {
     if (!existsSync(this.pidDir())) return;
     const n = this.pids().length;

@@ -24,7 +24,7 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
  */
 function fromFile(path: string): Process {
   const fail = (msg: string) => new RuntimeError(msg);
-  const p = parseJsonText(readInputFile(path, path, fail), path, fail) as Record<string, unknown>;
+  const p = parseJsonText(readInputFile(path, path, fail, { pipe: true }), path, fail) as Record<string, unknown>;
   if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
     p.user ??= {};
     const u = p.user as Record<string, unknown>;

@@ -12,7 +12,7 @@ import { status } from './status.js';
 export function readResources(file: string): Resources {
   const what = file === '-' ? 'resources on stdin' : file;
   const fail = (msg: string) => new RuntimeError(msg);
-  const res = parseJsonText(readInputFile(file, what, fail), what, fail);
+  const res = parseJsonText(readInputFile(file, what, fail, { pipe: true }), what, fail);
   validatePart(res, 'resources', what);
   return res as Resources;
 }

@@ -24,6 +24,6 @@ export function loadBundleConfig(bundleArg: string): Bundle {
 
 function parseConfig(path: string): unknown {
   const fail = (msg: string) => new ConfigError(msg);
-  const text = readInputFile(path, 'config.json', fail, 'JSON specification file config.json not found');
+  const text = readInputFile(path, 'config.json', fail, { missing: 'JSON specification file config.json not found' });
   return parseJsonText(text, 'config.json', fail);
 }

@@ -209,7 +209,7 @@ t.test('bad ids, bad flags, bad exec --process and update -r documents', { skip:
   for (const m of processMutants(SEED, b.spec.process)) {
     cases.push({ kind: m.kind, name: m.name, input: m.text, exec: true, argv: (slot) => ['exec', '--process', join(slot, 'in.json'), id] });
   }
-  cases.push({ kind: 'process: not a regular file', name: 'a FIFO', exec: true, input: '', runc: 'runc 1.1.5 blocks for ever reading a FIFO',
+  cases.push({ kind: 'process: a FIFO nobody writes to', name: 'read as empty: a JSON error', exec: true, input: '', runc: 'runc 1.1.5 blocks for ever reading a FIFO',
     argv: (slot) => { rmSync(join(slot, 'in.json')); spawnSync('mkfifo', [join(slot, 'in.json')]); return ['exec', '--process', join(slot, 'in.json'), id]; } });
   for (const m of resourceMutants()) {
     cases.push({ kind: m.kind, name: `${m.name} (file)`, input: m.text, argv: (slot) => ['update', '-r', join(slot, 'in.json'), id] });

@@ -150,6 +150,22 @@ t.test('--process: a spec Process JSON', { skip: skipUnlessRoot }, async (t) => 
   t.match(r.stderr, /nosuch\.json/);
 });
 
+t.test('--process from a pipe, as a shell\'s <(...) gives it (runc\'s suite: tty consolesize)', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const { id } = running(h);
+  const quoted = rtArgv(h, []).map((a) => `'${a}'`).join(' ');
+  const viaPipe = (args: string, input: string) => spawnSync('bash', ['-c', `${quoted} ${args} <(printf %s "$INPUT") ${id}`],
+    { encoding: 'utf8', env: { ...RT_ENV, INPUT: input } });
+  let r = viaPipe('exec --process', JSON.stringify({ args: ['/multitool', 'echo', 'from a pipe'], cwd: '/' }));
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, 'from a pipe\n');
+  r = viaPipe('update -r', JSON.stringify({ pids: { limit: 33 } }));
+  t.equal(r.status, 0, `update -r from a pipe: ${r.stderr}`);
+  r = viaPipe('exec --process', '');
+  t.equal(r.status, 255, 'an empty pipe is a JSON error');
+  t.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+});
+
 t.test('--cwd, --env, --user, --additional-gids, --no-new-privs', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   const { id } = running(h, (s) => { s.process!.noNewPrivileges = false; s.process!.user.additionalGids = [3]; });

@@ -2,8 +2,8 @@
 // and column, nesting bounded), the NUL finder (JSON Pointers), the bounded reader (regular files
 // only) and the one-line escaping of messages.
 import t from 'tap';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, mkdirSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonSyntaxError, MAX_DEPTH, parseJsonText } from '../../src/spec/json-text.js';
@@ -68,7 +68,7 @@ t.test('findNul: the JSON Pointer of the first NUL, keys included, skipped membe
   t.equal(findNul({ a: 1, b: true, c: null }), undefined);
 });
 
-t.test('readInputFile: regular files only, bounded, clear errors', async (t) => {
+t.test('readInputFile: regular files (and pipes where asked), bounded, clear errors', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'runts-unit-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'ok.json'), '{}');
@@ -77,10 +77,18 @@ t.test('readInputFile: regular files only, bounded, clear errors', async (t) => 
   t.throws(() => readInputFile(join(dir, 'fifo'), 'config.json', fail), { message: 'config.json is a FIFO, not a regular file' }, 'a FIFO does not block');
   symlinkSync('/dev/zero', join(dir, 'zero'));
   t.throws(() => readInputFile(join(dir, 'zero'), 'config.json', fail), { message: 'config.json is a character device, not a regular file' });
+  t.throws(() => readInputFile(join(dir, 'zero'), 'p.json', fail, { pipe: true }), { message: 'p.json is a character device, not a regular file or a pipe' });
+  t.equal(readInputFile(join(dir, 'fifo'), 'p.json', fail, { pipe: true }), '', 'a FIFO nobody writes to reads as empty, without blocking');
+  // A FIFO whose one writer writes, pauses, writes again and exits: read to the end (EAGAIN
+  // waited for). The writer's end is opened here (O_RDWR does not wait for a reader) and handed over.
+  const w = openSync(join(dir, 'fifo'), constants.O_RDWR);
+  spawn('sh', ['-c', 'printf "{\\"a\\":"; sleep 0.2; printf 1}'], { stdio: ['ignore', w, 'ignore'] });
+  closeSync(w);
+  t.equal(readInputFile(join(dir, 'fifo'), 'p.json', fail, { pipe: true }), '{"a":1}');
   mkdirSync(join(dir, 'sub'));
   t.throws(() => readInputFile(join(dir, 'sub'), 'f', fail), { message: 'f is a directory, not a regular file' });
   t.throws(() => readInputFile(join(dir, 'none'), 'f', fail), { message: `f: open ${join(dir, 'none')}: no such file or directory` });
-  t.throws(() => readInputFile(join(dir, 'none'), 'f', fail, 'not found'), { message: 'not found' });
+  t.throws(() => readInputFile(join(dir, 'none'), 'f', fail, { missing: 'not found' }), { message: 'not found' });
   writeFileSync(join(dir, 'big'), Buffer.alloc(MAX_INPUT + 1, 0x20));
   t.throws(() => readInputFile(join(dir, 'big'), 'big', fail), { message: `big: larger than ${MAX_INPUT} bytes` });
 });
