@@ -7,12 +7,12 @@
 // run -d with --memory-limit has MemoryMax in the unit and memory.max; task exec, kill, delete,
 // and the scope is gone. Docker (Debian's docker.io, 20.10) runs dockerd with
 // native.cgroupdriver=systemd and the runtime added as `runts` (runc is Docker's own `runc`),
-// its data root on a tmpfs, no network, apparmor_parser from the VM's files on its PATH (the VM's
+// its data root on a tmpfs, no network, the VM's files' apparmor_parser on its PATH (the VM's
 // kernel has AppArmor: Docker loads docker-default and confines its containers); the image is `docker import`ed from a busybox rootfs
 // tarball; run --rm true, run -d --memory 64m (MemoryMax of docker-<id>.scope and memory.max),
 // exec, pause/unpause (the scope's cgroup.freeze), update --memory, stop, rm, and no scope left.
 import t, { type Test } from 'tap';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configToml } from '../e2e/lib/containerd.js';
 import { layerEntries, ociArch, tar, writeImage } from '../e2e/lib/oci-image.js';
@@ -65,7 +65,7 @@ function dockerSteps(share: string): string[] {
   const addRuntime = IS_RUNC ? '' : ` --add-runtime runts=${BIN}`;
   const state = `${D} inspect -f {{.State.Status}} ${c}`;
   return [
-    `systemd-run --unit=rtst-dockerd --setenv=PATH=${VM_CACHE}/apparmor/sbin:/usr/sbin:/usr/bin:/sbin:/bin dockerd -H unix://${DOCKER_SOCK} --data-root ${TMPFS}/docker --exec-root /run/rtst-docker`
+    `systemd-run --unit=rtst-dockerd --setenv=PATH=${share}/bin:/usr/sbin:/usr/bin:/sbin:/bin dockerd -H unix://${DOCKER_SOCK} --data-root ${TMPFS}/docker --exec-root /run/rtst-docker`
       + ` --pidfile /run/rtst-docker.pid --exec-opt native.cgroupdriver=systemd${addRuntime}`
       + ' --bridge=none --iptables=false --ip6tables=false --storage-driver overlay2',
     `for i in $(seq 600); do ${D} version >/dev/null 2>&1 && break; sleep 0.5; done`,
@@ -113,6 +113,10 @@ function writeInputs(share: string): void {
   }));
   writeImage({ ref: IMAGE, entrypoint: [], cmd: ['sh'], env: ['PATH=/bin'], workingDir: '/' }, join(share, 'image.tar'));
   writeFileSync(join(share, 'rootfs.tar'), tar(layerEntries('/bin/busybox', '/')));
+  // Docker parses the first line apparmor_parser prints as its version: without a config file
+  // that line is the parser's warning about the missing /etc/apparmor/parser.conf.
+  mkdirSync(join(share, 'bin'));
+  writeFileSync(join(share, 'bin/apparmor_parser'), `#!/bin/sh\nexec ${VM_CACHE}/apparmor/sbin/apparmor_parser --config-file=/dev/null "$@"\n`, { mode: 0o755 });
 }
 
 t.test('containerd and Docker with the systemd cgroup driver, in a VM booted with systemd', { skip: systemdVmSkipReason() }, async (t) => {
