@@ -8,13 +8,16 @@
 // and the scope is gone. Docker (Debian's docker.io, 20.10) runs dockerd with
 // native.cgroupdriver=systemd and the runtime added as `runts` (runc is Docker's own `runc`),
 // its data root on a tmpfs, no network, the VM's files' apparmor_parser on its PATH (the VM's
-// kernel has AppArmor: Docker loads docker-default and confines its containers); the image is `docker import`ed from a busybox rootfs
-// tarball; run --rm true, run -d --memory 64m (MemoryMax of docker-<id>.scope and memory.max),
-// exec, pause/unpause (the scope's cgroup.freeze), update --memory, stop, rm, and no scope left.
+// kernel has AppArmor: Docker loads docker-default and confines its containers); the image is
+// `docker import`ed from a busybox rootfs tarball; run --rm true, run -d --memory 64m (MemoryMax
+// of docker-<id>.scope and memory.max), the init confined, exec, pause/unpause (the scope's
+// cgroup.freeze), update --memory, stop, rm, and no scope left. The same assertions hold for both
+// runtimes.
 import t, { type Test } from 'tap';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configToml } from '../e2e/lib/containerd.js';
+import { optionsBinaryName } from '../e2e/lib/shim-options.js';
 import { layerEntries, ociArch, tar, writeImage } from '../e2e/lib/oci-image.js';
 import { BIN, Harness, ID_PREFIX, IS_RUNC } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
@@ -42,6 +45,7 @@ function containerdSteps(share: string): string[] {
     `step crm ${run} --rm --cgroup system.slice:rtst-ctr:${ID}-rm ${IMAGE} ${ID}-rm cat /proc/self/cgroup`,
     `step crmgone systemctl show -p LoadState ${ctrUnit(`${ID}-rm`)}`,
     `step crun ${run} -d --memory-limit ${64 * MiB} --cgroup system.slice:rtst-ctr:${d} ${IMAGE} ${d} sleep 1000`,
+    `step cinfo ${C} containers info ${d}`,
     `step cshow systemctl show -p ActiveState -p MemoryMax -p Delegate ${ctrUnit(d)}`,
     `step cmem cat ${scope}/memory.max`,
     `step cexec ${C} task exec --exec-id e1 ${d} cat /proc/self/cgroup`,
@@ -73,6 +77,7 @@ function dockerSteps(share: string): string[] {
     `step dimport ${D} import ${share}/rootfs.tar rtst-busybox:latest`,
     `step drm ${D} run --rm --runtime ${DOCKER_RT} --network none rtst-busybox true`,
     `step drun ${D} run -d --runtime ${DOCKER_RT} --network none --memory 64m --name ${c} rtst-busybox sleep 1000`,
+    `step druntime ${D} inspect -f {{.HostConfig.Runtime}} ${c}`,
     `step dinitcg sh -c "cat /proc/$(${D} inspect -f {{.State.Pid}} ${c})/cgroup"`,
     `step dlsm sh -c "cat /proc/$(${D} inspect -f {{.State.Pid}} ${c})/attr/current"`,
     `step dshow sh -c "systemctl show -p ActiveState -p MemoryMax ${unit}"`,
@@ -135,6 +140,9 @@ t.test('containerd and Docker with the systemd cgroup driver, in a VM booted wit
     t.equal(text('crm'), `0::/system.slice/${ctrUnit(`${ID}-rm`)}`, 'the container is in its scope in system.slice');
     t.equal(text('crmgone'), 'LoadState=not-found', 'run --rm leaves no unit');
     ok(t, 'crun', 'ctr run -d --memory-limit');
+    const info = JSON.parse(s('cinfo').out || '{}') as { Runtime?: { Name?: string; Options?: { value?: string } } };
+    t.equal(info.Runtime?.Name, 'io.containerd.runc.v2', 'through the runc v2 shim');
+    t.equal(optionsBinaryName(Buffer.from(info.Runtime?.Options?.value ?? '', 'base64')), BIN, `with BinaryName = ${BIN}`);
     const show = text('cshow').split('\n');
     for (const want of ['ActiveState=active', `MemoryMax=${64 * MiB}`, 'Delegate=yes']) t.ok(show.includes(want), `systemctl show: ${want} (${show.join(', ')})`);
     t.equal(text('cmem'), String(64 * MiB), 'the limit in memory.max');
@@ -153,6 +161,7 @@ t.test('containerd and Docker with the systemd cgroup driver, in a VM booted wit
     ok(t, 'dimport', 'docker import');
     ok(t, 'drm', `docker run --rm --runtime ${DOCKER_RT} true`);
     ok(t, 'drun', 'docker run -d --memory 64m');
+    t.equal(text('druntime'), DOCKER_RT, `the container's runtime is ${DOCKER_RT}`);
     const unit = `docker-${text('drun')}.scope`;
     t.equal(text('dinitcg'), `0::/system.slice/${unit}`, 'the init is in docker-<id>.scope in system.slice');
     t.equal(text('dlsm'), 'docker-default (enforce)', 'the init runs confined by Docker\'s AppArmor profile');
