@@ -24,6 +24,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   [ -z "$ours" ] || { rm -f "$policy"; trap - EXIT; }
 fi
+# docker.io's postinst enables its units and init script: a boot would start dockerd (or socket-
+# activate it). The tests start their own in the VM; the host keeps none enabled.
+if dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q 'install ok installed'; then
+  if command -v systemctl >/dev/null && systemctl is-enabled --quiet docker.service docker.socket 2>/dev/null; then
+    systemctl disable --quiet docker.service docker.socket 2>/dev/null || true
+  fi
+  if command -v update-rc.d >/dev/null && ls /etc/rc[2-5].d/S*docker >/dev/null 2>&1; then update-rc.d docker disable >/dev/null 2>&1 || true; fi
+fi
 
 # containerd 2.x's runc shim, for the e2e test of `containerd-shim-runc-v2 -info` (containerd 2.0
 # added -info; Debian 12 has 1.6). Debian sid's containerd package is downloaded with apt-get and
