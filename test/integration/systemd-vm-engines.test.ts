@@ -56,6 +56,7 @@ function containerdSteps(share: string): string[] {
     `step cdel ${C} container delete ${d}`,
     `step cgone systemctl show -p LoadState ${ctrUnit(d)}`,
     `step cdir sh -c "ls -d ${scope} 2>/dev/null | wc -l"`,
+    'step cjournal journalctl -u rtst-containerd --no-pager -n 20',
     'systemctl stop rtst-containerd',
   ];
 }
@@ -97,6 +98,7 @@ function dockerSteps(share: string): string[] {
     `step drm2 ${D} rm ${c}`,
     `step dgone sh -c "systemctl show -p LoadState ${unit}"`,
     `step dleft sh -c "${D} ps -aq | wc -l"`,
+    'step djournal journalctl -u rtst-dockerd --no-pager -n 20',
     'systemctl stop rtst-dockerd',
   ];
 }
@@ -131,11 +133,13 @@ t.test('containerd and Docker with the systemd cgroup driver, in a VM booted wit
   t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
   const s = (n: string) => readStep(h.dir, n);
   const text = (n: string) => s(n).out.trim();
-  const ok = (tt: Test, n: string, what: string) => tt.equal(s(n).rc, 0, `${what}: ${s(n).err.trim()}`);
+  /** Step n exited 0; else its stderr and the daemon's last journal lines (journal: the step). */
+  const ok = (tt: Test, n: string, what: string, journal?: string) => tt.equal(s(n).rc, 0,
+    s(n).rc === 0 ? what : `${what}: ${s(n).err.trim()}${journal ? `\n${text(journal)}` : ''}`);
   t.equal(text('mode'), 'cgroup2fs', '/sys/fs/cgroup is cgroup v2');
 
   t.test('containerd: ctr run with SystemdCgroup', async (t) => {
-    ok(t, 'cimport', 'ctr images import');
+    ok(t, 'cimport', 'ctr images import', 'cjournal');
     ok(t, 'crm', 'ctr run --rm');
     t.equal(text('crm'), `0::/system.slice/${ctrUnit(`${ID}-rm`)}`, 'the container is in its scope in system.slice');
     t.equal(text('crmgone'), 'LoadState=not-found', 'run --rm leaves no unit');
@@ -157,8 +161,8 @@ t.test('containerd and Docker with the systemd cgroup driver, in a VM booted wit
   });
 
   t.test('Docker with native.cgroupdriver=systemd', async (t) => {
-    t.equal(text('dinfo'), 'systemd 2 overlay2', `dockerd: systemd driver, cgroup v2, overlay2 (${s('dinfo').err.trim()})`);
-    ok(t, 'dimport', 'docker import');
+    t.equal(text('dinfo'), 'systemd 2 overlay2', `dockerd: systemd driver, cgroup v2, overlay2 ${s('dinfo').err.trim()}`);
+    ok(t, 'dimport', 'docker import', 'djournal');
     ok(t, 'drm', `docker run --rm --runtime ${DOCKER_RT} true`);
     ok(t, 'drun', 'docker run -d --memory 64m');
     t.equal(text('druntime'), DOCKER_RT, `the container's runtime is ${DOCKER_RT}`);
