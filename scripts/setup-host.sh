@@ -2,8 +2,10 @@
 # Installs the system packages runts and its tests need on a Debian machine (run as root).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
-# crun: `make bench` compares runts with it too.
-pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd)
+# crun: `make bench` compares runts with it too. docker.io: the systemd VM's engines test
+# (test/integration/systemd-vm-engines.test.ts) starts its own dockerd in the VM; on the host
+# nothing of it may run (see policy-rc.d below).
+pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd docker.io)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -12,7 +14,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # No service is started by the install (docker.io's and containerd's postinst would start their
+  # daemons on the host): invoke-rc.d and deb-systemd-invoke ask policy-rc.d, and 101 means no.
+  policy=/usr/sbin/policy-rc.d ours=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod 755 "$policy" && ours=1
+    trap 'rm -f "$policy"' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$ours" ] || { rm -f "$policy"; trap - EXIT; }
+fi
+# docker.io's postinst enables its units and init script: a boot would start dockerd (or socket-
+# activate it). The tests start their own in the VM; the host keeps none enabled.
+if dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q 'install ok installed'; then
+  if command -v systemctl >/dev/null && systemctl is-enabled --quiet docker.service docker.socket 2>/dev/null; then
+    systemctl disable --quiet docker.service docker.socket 2>/dev/null || true
+  fi
+  if command -v update-rc.d >/dev/null && ls /etc/rc[2-5].d/S*docker >/dev/null 2>&1; then update-rc.d docker disable >/dev/null 2>&1 || true; fi
 fi
 
 # containerd 2.x's runc shim, for the e2e test of `containerd-shim-runc-v2 -info` (containerd 2.0
