@@ -7,12 +7,12 @@ import { setLogSink } from '../linux/log-sink.js';
 export interface LogOpts { log?: string; logFormat: string; debug: boolean }
 let opts: LogOpts = { logFormat: 'text', debug: false };
 
+/** logrus' text format, as runc writes its lines. */
+const logfmt = (level: string, msg: string): string => `time="${new Date().toISOString()}" level=${level} msg=${JSON.stringify(msg)}`;
+
 function toFile(level: string, msg: string): void {
   if (!opts.log) return;
-  const time = new Date().toISOString();
-  const line = opts.logFormat === 'json'
-    ? JSON.stringify({ level, msg, time })
-    : `time="${time}" level=${level} msg=${JSON.stringify(msg)}`;
+  const line = opts.logFormat === 'json' ? JSON.stringify({ level, msg, time: new Date().toISOString() }) : logfmt(level, msg);
   try { appendFileSync(opts.log, line + '\n'); } catch { /* the stderr line still tells */ }
 }
 
@@ -34,7 +34,11 @@ export function oneLine(msg: string): string {
 export function log(level: 'error' | 'warning' | 'debug', msg: string): void {
   if (level === 'debug' && !opts.debug) return;
   toFile(level, msg);
-  if (level === 'debug' && opts.log) return;
+  if (level === 'debug') {
+    // runc's debug lines: to the --log file when there is one, else to stderr in logrus' text form
+    if (!opts.log) try { writeSync(2, logfmt(level, msg) + '\n'); } catch { /* no stderr */ }
+    return;
+  }
   try { writeSync(2, `runts: ${level === 'error' ? '' : level + ': '}${oneLine(msg)}\n`); } catch { /* no stderr */ }
 }
 
