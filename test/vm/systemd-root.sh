@@ -21,8 +21,13 @@ $B mount -t overlay -o "lowerdir=/systemd:/host,upperdir=/rw/upper,workdir=/rw/w
   fail "cannot mount the overlay root"
 $B tr -d - </proc/sys/kernel/random/uuid >$N/etc/machine-id
 $B rm -f $N/.dockerenv   # not a container: systemd would take the VM for one
+# The checkout (runts_repo) may lie under /tmp or /var/tmp (CI's fresh clone): it is held aside
+# while the tmpfs are mounted, then moved back to its path (writable, on the overlay).
+REPO=$(arg runts_repo)
+$B mkdir -p /rw/repo && $B mount --bind "$N$REPO" /rw/repo || fail "cannot hold the checkout $REPO"
 for d in /tmp /var/tmp /etc/systemd/system; do $B mount -t tmpfs -o mode=0755 tmpfs "$N$d"; done
 $B chmod 1777 $N/tmp $N/var/tmp
+$B mkdir -p "$N$REPO" && $B mount --move /rw/repo "$N$REPO" || fail "cannot put the checkout back at $REPO"
 # /tmp and /var/tmp are new: tmpfiles has nothing to clean there (and the share may lie under /tmp)
 $B mkdir -p $N/etc/tmpfiles.d && : >$N/etc/tmpfiles.d/tmp.conf
 $B mkdir -p "$N$SHARE" && $B mount -t 9p -o trans=virtio,version=9p2000.L,cache=none,msize=524288 share "$N$SHARE" ||
