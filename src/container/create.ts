@@ -49,6 +49,7 @@ export function create(o: CreateOpts): Created {
   const seccomp = compileSeccomp(spec.linux?.seccomp);
   step('config loaded and checked');
   const dir = makeStateDir(o.root, o.id);
+  const created = new Date().toISOString();
   const rootfsBind = watchRootfsBind(spec, rootfs);
   let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
   const stages = new Stages(o.root);
@@ -58,8 +59,15 @@ export function create(o: CreateOpts): Created {
     pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');
     sock = listenExecSocket(dir);
     cgroup = createCgroup(o.id, spec, o.systemdCgroup);
-    step('state dir, sockets, cgroups made');
     const cg = cgroup;
+    const doc = (p: number, creating: boolean): Saved => ({
+      id: o.id, pid: p, startTime: (p && startTime(p)) || '', bundle, rootfs, created, owner: os.userInfo().username, spec,
+      cgroupPaths: cg.paths(), systemdCgroup: o.systemdCgroup, systemdUnit: cg.unitName?.(),
+      noNewKeyring: o.noNewKeyring, rootfsBind: rootfsBind(), ...(creating ? { creating } : {}),
+    });
+    // Recorded before anything is made, so that a crash leaves nothing delete --force cannot find.
+    writeSaved(dir, doc(0, true));
+    step('state dir, sockets, cgroups made');
     pid = setUp(() => launch({
       spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
       id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
@@ -68,6 +76,7 @@ export function create(o: CreateOpts): Created {
       stages,
       onInitPid: (p) => {
         pid = p;
+        writeSaved(dir, doc(p, true)); // before the init enters its cgroups
         step('init pid known');
         cg.apply(p);
         step('init moved into its cgroups');
@@ -76,13 +85,7 @@ export function create(o: CreateOpts): Created {
       },
       beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
     }));
-    const saved: Saved = {
-      id: o.id, pid, startTime: startTime(pid) ?? '', bundle, rootfs, created: new Date().toISOString(),
-      owner: os.userInfo().username, spec, cgroupPaths: cgroup.paths(), systemdCgroup: o.systemdCgroup,
-      systemdUnit: cgroup.unitName?.(),
-      noNewKeyring: o.noNewKeyring,
-      rootfsBind: rootfsBind(),
-    };
+    const saved = doc(pid, false);
     pidfdSock?.send(pid);
     writeSaved(dir, saved);
     step('state saved');

@@ -42,6 +42,7 @@ function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
   const saved = readSaved(o.root, o.id);
   const st = status(stateDir(o.root, o.id), saved);
   if (st === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
+  if (st === 'creating') throw new RuntimeError('cannot exec in a container that is being created');
   if (st === 'paused' && !o.ignorePaused) throw new RuntimeError('cannot exec in a paused container (use --ignore-paused to override)');
   return saved;
 }

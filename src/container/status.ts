@@ -14,6 +14,7 @@ export function isAlive(s: Saved): boolean {
 
 export function status(dir: string, s: Saved): Status {
   if (!isAlive(s)) return 'stopped';
+  if (s.creating) return 'creating'; // its create is running, or was killed (delete --force removes it)
   if (isFrozen(s)) return 'paused'; // a created container can be paused too (as runc)
   return existsSync(join(dir, EXEC_SOCK)) ? 'created' : 'running';
 }

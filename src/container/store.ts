@@ -28,6 +28,9 @@ export interface Saved {
   noNewKeyring?: boolean;
   /** mount id of the rootfs bind made in runts' mount namespace (no mount namespace: host-mounts.ts) */
   rootfsBind?: number;
+  /** Written by create before it makes anything (cgroups, the init) and again once the init's pid
+   * is known, so that `delete --force` finds all of it after a crash; create's last write drops it. */
+  creating?: boolean;
 }
 
 export function stateDir(root: string, id: string): string {
