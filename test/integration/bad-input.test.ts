@@ -24,6 +24,11 @@ import { cgroupDirs, mountsUnder, removeCgroups } from '../lib/host.js';
 import { errorText, nothingLeft, oneError, processesOf } from '../lib/nothing-left.js';
 import type { Spec } from '../../src/spec/types.js';
 import { BAD_IDS, configMutants, processMutants, resourceMutants } from './bad-input-gen.js';
+import { removePath } from './cgroups-lib.js';
+
+// The mutated configs' cgroupsPath is /rtst-bad/x: a runtime removes the leaf it made, never the
+// parent (neither does runc), so the parent goes when the file ends.
+t.teardown(() => removePath('/rtst-bad'));
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 12);
 const WORKERS = 3;
