@@ -33,10 +33,10 @@ function script(share: string, runs: Run[]): string {
   const tap = `${REPO}/node_modules/.bin/tap`;
   return steps(share, [
     `cd ${REPO}`,
-    // tap's process records of its own: the host's tap writes into the same checkout's
-    // .tap/processinfo (seen through the overlay), and a file appearing there while the VM's tap
-    // removes the directory at its end failed it with ENOTEMPTY
-    `mkdir -p .tap/processinfo && mount -t tmpfs tmpfs .tap/processinfo`,
+    // a .tap of the VM's own (the plugin set's record copied in): the host's tap writes into the
+    // checkout's .tap/processinfo (seen through the overlay), and a file appearing there while the
+    // VM's tap removed the directory at its end failed it with ENOTEMPTY
+    `mkdir -p /run/rtst-tap/plugins && cp -a .tap/plugins/. /run/rtst-tap/plugins/ && mount --bind /run/rtst-tap .tap`,
     ...runs.flatMap((r) => [
       `start=$(date +%s)`,
       `step ${stepName(r)} env CGROUP_DRIVER=${r.driver} RUNTIME=${NAME} node ${tap} --reporter=tap --timeout=1500 ${r.file}`,
