@@ -11,7 +11,7 @@ import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
 import { spawnWithFds } from '../linux/spawn.js';
-import { idmapKind, MS, parseMountOptions } from '../spec/mount-options.js';
+import { idmapKind, isBindMount, MS, parseMountOptions } from '../spec/mount-options.js';
 import type { IDMapping, Mount, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';
@@ -73,7 +73,7 @@ function sourceOf(c: IdmapContext, m: Mount): string {
  * of the init's reach). */
 function idmappedMount(c: IdmapContext, index: number): Mount {
   const m = c.spec.mounts?.[index];
-  const bind = !!m && (m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0);
+  const bind = !!m && isBindMount(m);
   const userns = !!c.spec.linux?.namespaces?.some((n) => n.type === 'user');
   if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntimeError(`protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
   return m;

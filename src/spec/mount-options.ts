@@ -100,6 +100,11 @@ export const MOUNT_OPTION_NAMES: readonly string[] = [
   ...Object.keys(RECURSIVE_OPTIONS), ...IDMAP_OPTIONS, ...Object.keys(COPYUP_OPTIONS),
 ].sort();
 
+/** A bind mount: by its type, or (as the spec has it) by a bind/rbind option. */
+export function isBindMount(m: { type?: string; options?: readonly string[] }): boolean {
+  return m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0;
+}
+
 /** How a mount is id-mapped: by its idmap or ridmap option, else (as runc) by having
  * uidMappings/gidMappings, which make it an idmap mount: its submounts keep their ids. */
 export function idmapKind(m: { options?: readonly string[]; uidMappings?: unknown; gidMappings?: unknown }): ParsedMountOptions['idmap'] {

@@ -6,7 +6,7 @@
 // MUST and runc merely forgets to check (duplicate rlimits). Where runc has a message for the same
 // rule, its wording follows the path. sysctl keys are checked by src/container/sysctl-check.ts.
 import { ConfigError } from './errors.js';
-import { idmapKind, MS, parseMountOptions } from './mount-options.js';
+import { idmapKind, isBindMount, MS, parseMountOptions } from './mount-options.js';
 import type { Hooks, Mount, Namespace, NamespaceType, Spec } from './types.js';
 
 export function checkSemantics(spec: Spec): void {
@@ -52,7 +52,7 @@ function checkMounts(spec: Spec): void {
 /** A bind mount takes no filesystem data: an option runts does not know would be dropped. */
 function checkBindOptions(m: Mount, i: number): void {
   const o = parseMountOptions(m.options);
-  if ((m.type !== 'bind' && !(o.flags & MS.BIND)) || !o.data) return;
+  if (!isBindMount(m) || !o.data) return;
   const bad = o.data.split(',')[0];
   fail(`/mounts/${i}/options`, `unknown mount option ${JSON.stringify(bad)} for a bind mount`);
 }
@@ -60,7 +60,7 @@ function checkBindOptions(m: Mount, i: number): void {
 /** An id-mapped mount (runc's rules and texts): a bind, with mappings of its own or, for an
  * idmap/ridmap option without them, the container's user namespace's. */
 function checkIdmapMount(spec: Spec, m: Mount, i: number): void {
-  const isBind = m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0;
+  const isBind = isBindMount(m);
   if (!isBind) fail(`/mounts/${i}`, 'id-mapped mounts are only supported for bind-mounts');
   const own = m.uidMappings !== undefined || m.gidMappings !== undefined;
   const userns = !!spec.linux?.namespaces?.some((n) => n.type === 'user');
