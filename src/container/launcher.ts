@@ -2,14 +2,15 @@
 // runts-nsexec, answers each stage, and returns the init's pid once runts-finalize is READY.
 import { closeSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ATTR, MSG } from '../protocol/messages.js';
-import { expectMessage, getU32, writeMessage } from '../protocol/framing.js';
+import { MSG } from '../protocol/messages.js';
+import { expectMessage, receive, send, writeMessage } from '../protocol/framing.js';
+import type { InitPlan } from '../protocol/init-plan.js';
 import { spawnWithFds } from '../linux/spawn.js';
 import { isOpen, socketPair } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { reapChild } from '../linux/process.js';
 import { OCI_VERSION, type Spec, type State } from '../spec/types.js';
-import { finalizePlan, newNamespaces, nsPlan, type InitPlan, type StageFds, type StagePaths } from './plan.js';
+import { finalizePlan, newNamespaces, nsPlan, type StageFds, type StagePaths } from './plan.js';
 import { SealedExecutables } from '../linux/exe-seal.js';
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
@@ -78,10 +79,10 @@ export function spawnStage(stages: Stages, preserveFds: number, extra: number[],
  * INIT_PID: returns the pid. */
 export function namespaceStage(fd: number, plan: Attr[], onStagePid: (pid: number) => void): number {
   writeMessage(fd, MSG.NS_PLAN, plan);
-  const stagePid = getU32(expectMessage(fd, MSG.STAGE_PID, 'runts-nsexec'), ATTR.PID)!;
+  const stagePid = receive(fd, 'STAGE_PID', 'runts-nsexec').PID;
   onStagePid(stagePid);
   writeMessage(fd, MSG.STAGE_GO);
-  const pid = getU32(expectMessage(fd, MSG.INIT_PID, 'runts-nsexec'), ATTR.PID)!;
+  const pid = receive(fd, 'INIT_PID', 'runts-nsexec').PID;
   reapChild(stagePid); // nsexec exits after INIT_PID; no zombie may outlive the command
   return pid;
 }
@@ -113,7 +114,7 @@ function converse(fd: number, o: LaunchOpts, fds: StageFds, lastFd: number): num
     newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
     stateJson: hookState(o, pid, 'created'), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };
-  writeMessage(fd, MSG.INIT_PLAN, [{ type: ATTR.JSON, value: Buffer.from(JSON.stringify(plan)) }]);
+  send(fd, 'INIT_PLAN', { JSON: JSON.stringify(plan) });
   const idmap = { spec: o.spec, bundle: o.bundle, mntns: `/proc/${pid}/ns/mnt`, helper: () => o.stages.fd('idmap') };
   serveMountRequests(fd, idmap, MSG.HOOKS_RUN, 'the container init');
   step('init: rootfs mounted');
