@@ -38,12 +38,12 @@ function main(syncFd: number, finalizeFd: number): never {
   step('init: plan received');
   // the parent sends INIT_PLAN once this process is in its cgroups: the namespace's root
   if (plan.newCgroupNs) newCgroupNamespace();
-  prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
+  const prepared = prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
   step('init: rootfs mounted');
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer', plan.rootfs);
-  finishRootfs(plan);
+  finishRootfs(prepared);
   step('init: rootfs finished');
   writeMessage(syncFd, MSG.ROOTFS_READY);
   // The engine marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists

@@ -103,11 +103,6 @@ export function getStr(m: Message, type: number): string | undefined {
   return a?.value.toString();
 }
 
-export function getU32(m: Message, type: number): number | undefined {
-  const a = m.attrs.find((x) => x.type === type);
-  return a ? a.value.readUInt32LE(0) : undefined;
-}
-
 export function sendError(fd: number, message: string): void {
   writeMessage(fd, MSG.ERROR, [attr.str(ATTR.MESSAGE, message)]);
 }
