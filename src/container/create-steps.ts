@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { MSG } from '../protocol/messages.js';
 import { expectMessage, send, writeMessage } from '../protocol/framing.js';
-import type { InitPlan } from '../protocol/init-plan.js';
+import { initSpec, type InitPlan } from '../protocol/init-plan.js';
 import { runHooks } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
@@ -77,7 +77,7 @@ const sendInitPlan: Step = (c) => {
   const has = (type: string) => !!c.spec.linux?.namespaces?.some((x) => x.type === type);
   const news = newNamespaces(c.spec), lastFd = c.fds.sync + (c.console ? 2 : 1);
   const plan: InitPlan = {
-    trace: tracing() || undefined, rootfs: c.rootfs, bundle: c.bundle, spec: c.spec, noPivot: c.noPivot,
+    trace: tracing() || undefined, rootfs: c.rootfs, bundle: c.bundle, spec: initSpec(c.spec), noPivot: c.noPivot,
     newMountNs: has('mount'), newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
     stateJson: hookState(c), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
   };

@@ -18,7 +18,7 @@ import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';
 
 /** mntns: the path of the init's mount namespace; helper: runts-idmap's sealed fd. */
-export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: () => number }
+export interface IdmapContext { spec: Pick<Spec, 'mounts' | 'linux'>; bundle: string; mntns: string; helper: () => number }
 
 /** The text of /proc/<pid>/uid_map or gid_map for these mappings. */
 export function idMapText(maps: readonly IDMapping[]): string {
@@ -27,7 +27,7 @@ export function idMapText(maps: readonly IDMapping[]): string {
 
 /** The mount's own mappings, else the container's user namespace's (joined by path, or its
  * mappings), as runc does for an idmap or ridmap option without mappings. */
-function mappingAttrs(spec: Spec, m: Mount): Attr[] {
+function mappingAttrs(spec: IdmapContext['spec'], m: Mount): Attr[] {
   if (m.uidMappings && m.gidMappings) {
     return [attr.str(ATTR.UID_MAP, idMapText(m.uidMappings)), attr.str(ATTR.GID_MAP, idMapText(m.gidMappings))];
   }

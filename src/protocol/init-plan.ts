@@ -1,13 +1,32 @@
 // INIT_PLAN's JSON document: what the init needs for the rootfs and the createContainer hooks.
 // The parent builds it (container/launcher.ts), the init reads it with decodeInitPlan.
-import type { Spec } from '../spec/types.js';
+import type { Hooks, Linux, Process, Spec } from '../spec/types.js';
+
+/** The part of the config the init uses (initSpec makes it): not the process (but its cwd
+ * and terminal), nor the other hooks, the annotations, linux.resources or linux.seccomp. */
+export type InitSpec = Pick<Spec, 'ociVersion' | 'root' | 'mounts' | 'hostname' | 'domainname'> & {
+  process?: Pick<Process, 'cwd' | 'terminal'>;
+  hooks?: Pick<Hooks, 'createContainer'>;
+  linux?: Omit<Linux, 'resources' | 'seccomp'>;
+};
+
+export function initSpec(spec: Spec): InitSpec {
+  const { process: p, hooks, linux, annotations: _annotations, ...rest } = spec;
+  const { resources: _resources, seccomp: _seccomp, ...initLinux } = linux ?? {};
+  return {
+    ...rest,
+    ...(p ? { process: { cwd: p.cwd, ...(p.terminal !== undefined ? { terminal: p.terminal } : {}) } } : {}),
+    ...(hooks?.createContainer ? { hooks: { createContainer: hooks.createContainer } } : {}),
+    ...(linux ? { linux: initLinux } : {}),
+  };
+}
 
 export interface InitPlan {
   /** the CLI traces its steps (engine/trace.ts): so does the init */
   trace?: boolean;
   rootfs: string;            // absolute host path of the rootfs (root.path resolved against the bundle)
   bundle: string;            // absolute bundle dir (relative bind sources are relative to it)
-  spec: Spec;                // the validated config
+  spec: InitSpec;            // the validated config's part for the init
   noPivot: boolean;          // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
   newMountNs: boolean;
   newUtsNs: boolean;

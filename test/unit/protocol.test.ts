@@ -2,7 +2,8 @@ import t from 'tap';
 import { closeSync, writeSync } from 'node:fs';
 import { attr, decodeAttrs, encode, expectMessage, readMessage, receive, send, sendError, writeMessage } from '../../src/protocol/framing.js';
 import { decodeBody } from '../../src/protocol/check.js';
-import { decodeInitPlan, type InitPlan } from '../../src/protocol/init-plan.js';
+import { decodeInitPlan, initSpec, type InitPlan } from '../../src/protocol/init-plan.js';
+import type { Spec } from '../../src/spec/types.js';
 import { ATTR, MSG } from '../../src/protocol/messages.js';
 import { socketPair } from '../../src/linux/fd.js';
 
@@ -66,4 +67,17 @@ t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, extra: 1 })), { message: 'protocol: INIT_PLAN: unknown field extra' });
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, passFds: ['3'] })), { message: 'protocol: INIT_PLAN: field passFds has the wrong type' });
   t.throws(() => decodeInitPlan('[]'), { message: 'protocol: INIT_PLAN: not a JSON object' });
+});
+
+t.test('INIT_PLAN carries only the part of the config the init uses', async (t) => {
+  const spec: Spec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, hostname: 'h', annotations: { a: 'b' },
+    process: { cwd: '/w', terminal: true, args: ['sh'], env: ['SECRET=1'], user: { uid: 0, gid: 0 } },
+    hooks: { prestart: [{ path: '/p' }], createContainer: [{ path: '/c' }] },
+    linux: { namespaces: [{ type: 'mount' }], resources: { pids: { limit: 1 } }, seccomp: { defaultAction: 'SCMP_ACT_ALLOW' } },
+  };
+  t.same(initSpec(spec), {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, hostname: 'h', process: { cwd: '/w', terminal: true },
+    hooks: { createContainer: [{ path: '/c' }] }, linux: { namespaces: [{ type: 'mount' }] },
+  });
 });
