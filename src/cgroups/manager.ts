@@ -1,6 +1,7 @@
 // The cgroupfs manager for v1, v2 and hybrid hosts: one directory per joined hierarchy
 // (v1 controller names, and "" for cgroup2), all handled through the same paths map.
 import { existsSync, mkdirSync } from 'node:fs';
+import { SIGKILL } from '../linux/constants.js';
 import type { Device, Resources } from '../spec/types.js';
 import { CgroupError, errCode, fileError } from './errors.js';
 import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
@@ -15,7 +16,6 @@ import { createV2 } from './v2/create.js';
 import { oomCountV2 } from './v2/memory.js';
 import { freezeV2, frozenV2, hasFreezerV2, thawV2 } from './v2/freezer.js';
 
-const SIGKILL = 9;
 
 export interface ManagerOptions {
   hugePageSizes: string[];

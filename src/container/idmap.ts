@@ -11,7 +11,7 @@ import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
 import { spawnWithFds } from '../linux/spawn.js';
-import { idmapKind, isBindMount, MS, parseMountOptions } from '../spec/mount-options.js';
+import { idmapKind, isBindMount, MS, parseMountOptions } from '../linux/mount-options.js';
 import type { IDMapping, Mount, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';

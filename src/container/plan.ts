@@ -1,5 +1,6 @@
 // Builds what each stage receives from a validated config: NS_PLAN for runts-nsexec,
 // INIT_PLAN for the Node init, FINALIZE_PLAN for runts-finalize (see protocol/messages.ts).
+import { CLONE_FLAG } from '../linux/constants.js';
 import { ATTR } from '../protocol/messages.js';
 import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
@@ -18,11 +19,6 @@ export function dedupEnv(env: string[]): string[] {
   }
   return out;
 }
-
-export const CLONE_FLAG: Record<Namespace['type'], number> = {
-  mount: 0x00020000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000,
-  pid: 0x20000000, network: 0x40000000, cgroup: 0x02000000, time: 0x00000080,
-};
 
 const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS',
   'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'];

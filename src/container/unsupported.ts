@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { selinuxEnabled } from '../linux/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
-import { warn } from '../linux/log-sink.js';
+import { warn } from '../log-sink.js';
 import { processExtraAttrs } from './process-extras.js';
 import { checkNetDevices } from './net-devices.js';
 

@@ -1,7 +1,7 @@
 // Errors from system calls: one class that carries the operation, the path and the errno,
 // worded the way runc words them ("mount /a to /b: operation not permitted").
 import { constants } from 'node:os';
-import { debug } from './log-sink.js';
+import { debug } from '../log-sink.js';
 
 const NAMES: Record<number, string> = {};
 for (const [name, num] of Object.entries(constants.errno)) NAMES[num] = name;

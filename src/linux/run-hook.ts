@@ -4,9 +4,11 @@
 // Node init.
 import type * as ChildProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Hook } from '../spec/types.js';
 import { cloexecFrom } from './fd.js';
-import { debug } from './log-sink.js';
+import { debug } from '../log-sink.js';
+
+/** A program to run (a config's hook: the spec's Hook has this shape). */
+export interface Hook { path: string; args?: string[]; env?: string[]; timeout?: number }
 
 function envObject(list: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};

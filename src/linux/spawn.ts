@@ -3,7 +3,7 @@
 // CLONE_VFORK child that only execs, so no JavaScript ever runs in it (brief, section 1).
 // Signal dispositions are reset to default and the mask cleared, as child_process does
 // (Node ignores SIGPIPE; an ignored signal would survive the exec into the container).
-import { debug } from './log-sink.js';
+import { debug } from '../log-sink.js';
 import { SysError } from './errors.js';
 import { check, libc } from './libc.js';
 

@@ -2,7 +2,7 @@
 // read/write on a file descriptor (the stages have nothing else to do while they wait).
 import { readSync, writeSync } from 'node:fs';
 import { ATTR, MSG, msgName } from './messages.js';
-import { debug, debugOn } from '../linux/log-sink.js';
+import { debug, debugOn } from '../log-sink.js';
 
 export interface Attr { type: number; value: Buffer }
 export interface Message { kind: number; attrs: Attr[] }

@@ -3,7 +3,7 @@
 // is listed; the seccomp entry follows the code (and libseccomp) that implements it. AppArmor and
 // SELinux labels are applied where the host has the LSM (src/linux/lsm.ts), so both are enabled,
 // as runc reports them.
-import { MOUNT_OPTION_NAMES } from './mount-options.js';
+import { MOUNT_OPTION_NAMES } from '../linux/mount-options.js';
 import { OCI_VERSION } from './types.js';
 import { MPOL_FLAG, MPOL_MODE } from './mempolicy.js';
 

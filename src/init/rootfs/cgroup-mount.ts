@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { SysError } from '../../linux/errors.js';
 import { parseMountinfo } from '../../linux/mountinfo.js';
 import { closeFd, FS_MAGIC, statfs, symlinkat } from '../../linux/fs.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import { createDest, mountBind, mountPlain, type MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
 import { parentInRoot } from './safe-path.js';

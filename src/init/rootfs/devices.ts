@@ -6,7 +6,7 @@ import {
 } from '../../linux/fs.js';
 import { mount } from '../../linux/mount.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import type { Spec } from '../../spec/types.js';
 import type { MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';

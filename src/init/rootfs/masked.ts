@@ -5,7 +5,7 @@
 // directories with one read-only, one-block tmpfs. Missing paths are skipped.
 import { closeFd, fstatx, isDir, S } from '../../linux/fs.js';
 import { cloneTree, fsMount, mountSetattr, moveMount } from '../../linux/mount.js';
-import { MOUNT_ATTR } from '../../spec/mount-options.js';
+import { MOUNT_ATTR } from '../../linux/mount-options.js';
 import { cleanRel, displayPath, tryOpenInRoot, tryOpenNoFollow, type Root } from './safe-path.js';
 
 /** An O_PATH fd of the container's /dev/null, checked to be the null device itself. */

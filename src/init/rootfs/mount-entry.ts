@@ -8,7 +8,7 @@ import {
 } from '../../linux/fs.js';
 import { mount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { O } from '../../linux/openat2.js';
-import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
+import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../linux/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { labelledData, labelMqueue } from './label.js';

@@ -1,7 +1,7 @@
 // The config's mounts, in order: each by kind (proc/sysfs, bind, cgroup, anything else), with
 // the error naming the mount once: "mount <source> to <destination>: <reason>".
 import { SysError } from '../../linux/errors.js';
-import { MS, MOUNT_ATTR } from '../../spec/mount-options.js';
+import { MS, MOUNT_ATTR } from '../../linux/mount-options.js';
 import { mountCgroup } from './cgroup-mount.js';
 import { mountBind, mountPlain, procSysDest, type MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
