@@ -47,18 +47,18 @@ export function messageOf(e: unknown): string {
   return (e as Error)?.message ?? String(e);
 }
 
-/** `context: message` as a new error caused by `e`, with e's kind and detail (or `kind`); the
- * one way to add context. A Node fs error keeps its errno's name as the detail's code. */
-export function wrap(e: unknown, context: string, kind?: ErrorKind): RuntsError {
-  return new RuntsError(kind ?? kindOf(e), `${context}: ${messageOf(e)}`, detailOf(e), e);
+/** `context: message` as a new error of `kind` whose cause is `e`: the one way to add context.
+ * What `e` carried stays with `e` (the cause): the new error carries `detail` only, so a test
+ * of the errno or kind is about the failure as this level reports it. */
+export function wrap(e: unknown, context: string, kind: ErrorKind = 'runtime', detail: ErrorDetail = {}): RuntsError {
+  return new RuntsError(kind, `${context}: ${messageOf(e)}`, detail, e);
 }
 
-/** The same error as another kind (the message and detail unchanged, `e` its cause). */
+/** The same error as another kind (the message and detail unchanged, `e` its cause). A Node fs
+ * error's errno name becomes the detail's code. */
 export function asKind(e: unknown, kind: ErrorKind): RuntsError {
   return new RuntsError(kind, messageOf(e), detailOf(e), e);
 }
-
-const kindOf = (e: unknown): ErrorKind => (e instanceof RuntsError ? e.kind : 'runtime');
 
 function detailOf(e: unknown): Readonly<ErrorDetail> {
   if (e instanceof RuntsError) return e.detail;

@@ -3,6 +3,7 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { check, koffi, libc } from './libc.js';
+import { RuntsError } from '../errors.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -30,7 +31,7 @@ export function socketPair(): [number, number] {
 function sockaddr(path: string): Buffer {
   const b = Buffer.alloc(110);
   b.writeUInt16LE(AF_UNIX, 0);
-  if (Buffer.byteLength(path) > 107) throw new Error(`socket path too long: ${path}`);
+  if (Buffer.byteLength(path) > 107) throw new RuntsError('runtime', `socket path too long: ${path}`);
   b.write(path, 2);
   return b;
 }

@@ -32,6 +32,7 @@ import type { Ctx, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
 import { mkdirAllInRoot, openOrCreateFileInRoot, openRoot, type Root } from './safe-path.js';
 import { writeSysctls } from './sysctl.js';
+import { RuntsError } from '../../errors.js';
 
 export type { RootfsPlan } from './plan.js';
 
@@ -48,7 +49,7 @@ const prepared = new WeakMap<RootfsPlan, Prepared>();
 function rootPropagationFlags(value: string | undefined): number {
   if (!value) return 0;
   const flags = PROPAGATION_FLAGS[value];
-  if (flags === undefined) throw new Error(`unknown rootfsPropagation "${value}"`);
+  if (flags === undefined) throw new RuntsError('runtime', `unknown rootfsPropagation "${value}"`);
   return flags;
 }
 
@@ -104,7 +105,7 @@ export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSo
 
 export function finishRootfs(plan: RootfsPlan): void {
   const p = prepared.get(plan);
-  if (!p) throw new Error('finishRootfs called before prepareRootfs');
+  if (!p) throw new RuntsError('runtime', 'finishRootfs called before prepareRootfs');
   prepared.delete(plan);
   const { ctx, entries } = p;
   const spec = plan.spec;
