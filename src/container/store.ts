@@ -8,7 +8,6 @@ import type { Spec } from '../spec/types.js';
 import { errExist, errNotExist } from './errors.js';
 import { RuntsError } from '../errors.js';
 
-export const DEFAULT_ROOT = '/run/runts';
 export const EXEC_SOCK = 'exec.sock';
 
 /** What runts remembers of a container; status is derived, never stored. */

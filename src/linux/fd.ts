@@ -17,7 +17,6 @@ const c = {
   connect: libc.func('int connect(int, const void *, uint32_t)'),
   fcntl: libc.func('int fcntl(int, int, int)'),
   flock: libc.func('int flock(int, int)'),
-  dup: libc.func('int dup(int)'),
   closeRange: libc.func('int close_range(unsigned int, unsigned int, int)'),
 };
 
@@ -85,8 +84,4 @@ export function cloexecFrom(first: number): void {
 /** Blocks until an exclusive flock on fd is held (released when fd is closed). */
 export function lockExclusive(fd: number, path: string): void {
   check(c.flock(fd, LOCK_EX), 'flock', path);
-}
-
-export function dupFd(fd: number): number {
-  return check(c.dup(fd), 'dup');
 }

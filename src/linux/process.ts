@@ -5,7 +5,7 @@ import { check, koffi, libc } from './libc.js';
 import { sysError, errnoOf } from './errors.js';
 
 const SYS_pidfd_open = 434, SYS_pidfd_send_signal = 424;
-const PR_SET_DUMPABLE = 4, PR_SET_PDEATHSIG = 1;
+const PR_SET_DUMPABLE = 4;
 
 const c = {
   syscall3: libc.func('long syscall(long, int, int, void *, uint32_t)'),
@@ -71,10 +71,6 @@ export function exitCode(status: number): number {
 
 export function setNonDumpable(): void {
   check(c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), 'prctl(PR_SET_DUMPABLE)');
-}
-
-export function setParentDeathSignal(sig: number): void {
-  check(c.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0), 'prctl(PR_SET_PDEATHSIG)');
 }
 
 /** Replaces this process with the program in fd (a sealed memfd). Returns only on error. */

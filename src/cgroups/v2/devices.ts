@@ -56,14 +56,3 @@ export function setDevicesV2(dir: string, rules: DevRule[]): void {
     for (const fd of fds) closeSync(fd);
   }
 }
-
-/** Names of the device programs attached to dir (for tests and diagnostics). */
-export function attachedDevicePrograms(dir: string): string[] {
-  const cgroupFd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    return queryDevicePrograms(cgroupFd).map((id) => {
-      const fd = programFdById(id);
-      try { return programName(fd); } finally { closeSync(fd); }
-    });
-  } finally { closeSync(cgroupFd); }
-}

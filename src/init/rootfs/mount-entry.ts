@@ -142,7 +142,7 @@ const EACCES = 13;
 /** In a user namespace a bind source under a directory only the host's root may enter is
  * refused (EACCES, at stat or at mount): the parent then makes the bind in the host's user
  * namespace (runc opens such sources there too). */
-function hostOnly(ctx: Ctx, e: MountEntry, err: unknown): boolean {
+function hostOnly(ctx: Ctx, err: unknown): boolean {
   return errnoOf(err) === EACCES && ctx.plan.inUserNs && !!ctx.idmappedSource;
 }
 
@@ -152,7 +152,7 @@ function bindDest(ctx: Ctx, e: MountEntry): { dest: Dest; tree: number } {
   try {
     return { dest: createDest(ctx, e).dest, tree: -1 };
   } catch (err) {
-    if (!hostOnly(ctx, e, err)) throw err;
+    if (!hostOnly(ctx, err)) throw err;
     const tree = e.idmap === 'none' ? ctx.idmappedSource!(e.index) : idmappedSource(ctx, e);
     try { return { dest: createDest(ctx, e, isDir(fstatx(tree, e.source))).dest, tree }; } catch (err2) { closeFd(tree); throw err2; }
   }
@@ -163,7 +163,7 @@ function bindOnto(ctx: Ctx, e: MountEntry, dest: Dest): number {
   try {
     return mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
   } catch (err) {
-    if (!hostOnly(ctx, e, err)) throw err;
+    if (!hostOnly(ctx, err)) throw err;
     return moveOnto(ctx, e, dest, ctx.idmappedSource!(e.index));
   }
 }
