@@ -29,6 +29,7 @@ export interface ErrorDetail {
   file?: string;     // cgroup: the cgroup file a read or write was about
   reason?: string;   // cgroup: the text without the "cgroup: " context
   busName?: string;  // bus: the D-Bus error name (org.freedesktop.systemd1.NoSuchUnit, ...)
+  jsonPath?: string; // config: the JSON path of the value refused ("/process/args")
 }
 
 export class RuntsError extends Error {

@@ -7,6 +7,7 @@ import { errnoText as text } from '../linux/errors.js';
 import { FLTATR, NR_SCMP_ERROR, memfdCreate, scmp } from './libseccomp.js';
 import type { Cond, Profile, Rule } from './profile.js';
 import { RuntsError } from '../errors.js';
+import { configError } from '../spec/config-error.js';
 
 const EEXIST = 17, MFD_CLOEXEC = 1;
 /** runc turns on libseccomp's binary tree above this many rules (it misbehaves with none in 2.5). */
@@ -33,7 +34,7 @@ function packConds(conds: Cond[]): Buffer {
 function addArchs(ctx: unknown, p: Profile): void {
   for (const a of p.archs) {
     const token = scmp.archResolveName(a.name) as number;
-    if (!token) throw new RuntsError('config', `config.json: ${a.at}: architecture ${a.name} is not known to this libseccomp`);
+    if (!token) throw configError(a.at, `architecture ${a.name} is not known to this libseccomp`);
     const ret = scmp.archAdd(ctx, token) as number;
     if (ret !== -EEXIST) must(ret, `add architecture ${a.name}`);
   }
@@ -44,7 +45,7 @@ function addRule(ctx: unknown, r: Rule): void {
   if (nr === NR_SCMP_ERROR) return;
   for (const conds of r.conds) {
     const ret = scmp.ruleAddArray(ctx, r.action, nr, conds.length, conds.length ? packConds(conds) : null) as number;
-    if (ret < 0) throw new RuntsError('config', `config.json: ${r.at}: error adding seccomp rule for syscall ${r.name}: ${errnoText(ret)}`);
+    if (ret < 0) throw configError(r.at, `error adding seccomp rule for syscall ${r.name}: ${errnoText(ret)}`);
   }
 }
 

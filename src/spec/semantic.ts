@@ -7,7 +7,7 @@
 // rule, its wording follows the path. sysctl keys are checked by src/container/sysctl-check.ts.
 import { idmapKind, isBindMount, parseMountOptions } from '../linux/mount-options.js';
 import { HOOK_KINDS, type Hooks, type Mount, type Namespace, type NamespaceType, type Spec } from './types.js';
-import { RuntsError } from '../errors.js';
+import { configError } from './config-error.js';
 
 export function checkSemantics(spec: Spec): void {
   const major = /^(\d+)\./.exec(spec.ociVersion)?.[1];
@@ -27,7 +27,7 @@ export function checkSemantics(spec: Spec): void {
 }
 
 function fail(path: string, msg: string): never {
-  throw new RuntsError('config', `config.json: ${path}: ${msg}`);
+  throw configError(path, msg);
 }
 
 const isAbs = (p: string) => p.startsWith('/');

@@ -5,6 +5,7 @@ import { findNul } from './nul.js';
 import { checkSemantics } from './semantic.js';
 import type { Spec } from './types.js';
 import { RuntsError } from '../errors.js';
+import { configError } from './config-error.js';
 
 export interface SchemaError { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
 
@@ -20,7 +21,7 @@ export function validateConfig(value: unknown): Spec {
   }
   checkSemantics(value as Spec); // runc's own words for NULs in mounts and env first
   const nul = findNul(value, '', ['/annotations']);
-  if (nul) throw new RuntsError('config', `config.json: ${nul}: must not contain a NUL byte`);
+  if (nul) throw configError(nul, 'must not contain a NUL byte');
   return value as Spec;
 }
 
@@ -33,7 +34,7 @@ export function validatePart(value: unknown, part: 'process' | 'resources', what
   const validate = part === 'process' ? validateProcessSchema : validateResourcesSchema;
   if (!validate(value)) throw new RuntsError('config', `${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
   const nul = findNul(value);
-  if (nul) throw new RuntsError('config', `${what}: ${nul}: must not contain a NUL byte`);
+  if (nul) throw configError(nul, 'must not contain a NUL byte', what);
 }
 
 /** Removes null-valued members of every object (array elements stay: Go decodes them as zero values). */

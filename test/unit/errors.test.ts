@@ -59,3 +59,11 @@ t.test('no other error type in src/', async (t) => {
     /\bextends Error\b|\bnew Error\(/.test(line) && relative(src, f) !== 'errors.ts' ? [`${relative(src, f)}:${i + 1}: ${line.trim()}`] : []));
   t.same(found, [], 'every error is a RuntsError (src/errors.ts)');
 });
+
+t.test('a config error names the file and keeps the JSON path', async (t) => {
+  const { configError } = await import('../../src/spec/config-error.js');
+  const e = configError('/process/args', 'must not be empty');
+  t.same({ message: e.message, kind: e.kind, jsonPath: e.detail.jsonPath },
+    { message: 'config.json: /process/args: must not be empty', kind: 'config', jsonPath: '/process/args' });
+  t.equal(configError('/cwd', 'must not contain a NUL byte', 'process.json').message, 'process.json: /cwd: must not contain a NUL byte');
+});
