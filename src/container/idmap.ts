@@ -12,10 +12,10 @@ import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
 import { spawnWithFds } from '../linux/spawn.js';
-import { idmapKind, isBindMount, MS, parseMountOptions } from '../spec/mount-options.js';
+import { idmapKind, isBindMount, MS, parseMountOptions } from '../linux/mount-options.js';
 import type { IDMapping, Mount, Spec } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';
+import { RuntsError } from '../errors.js';
 
 /** mntns: the path of the init's mount namespace; helper: runts-idmap's sealed fd. */
 export interface IdmapContext { spec: Pick<Spec, 'mounts' | 'linux'>; bundle: string; mntns: string; helper: () => number }
@@ -58,7 +58,7 @@ function runIdmap(helper: number, plan: Attr[]): number {
     try { pid = spawnWithFds(helper, ['runts-idmap', '3'], [0, 1, 2, theirs]); } finally { closeSync(theirs); }
     writeMessage(mine, MSG.IDMAP_PLAN, plan);
     const { FD } = receive(mine, 'MOUNT_FD', 'runts-idmap');
-    if (FD === undefined) throw new RuntimeError('protocol: MOUNT_FD from runts-idmap: missing attribute FD');
+    if (FD === undefined) throw new RuntsError('stage', 'protocol: MOUNT_FD from runts-idmap: missing attribute FD');
     return copyFdFrom(pid, FD);
   } finally {
     closeSync(mine); // runts-idmap waits for this EOF, then exits
@@ -77,7 +77,7 @@ function idmappedMount(c: IdmapContext, index: number): Mount {
   const m = c.spec.mounts?.[index];
   const bind = !!m && isBindMount(m);
   const userns = !!c.spec.linux?.namespaces?.some((n) => n.type === 'user');
-  if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntimeError(`protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
+  if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntsError('runtime', `protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
   return m;
 }
 
@@ -99,7 +99,7 @@ export function serveMountRequests(fd: number, c: IdmapContext, until: number, f
       tree = idmappedSource(c, index);
     } catch (e) {
       const m = idmappedMount(c, index);
-      throw new RuntimeError(`mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
+      throw new RuntsError('runtime', `mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
     }
     try { sendWithFd(fd, encode(MSG.MOUNT_FD), tree); } finally { closeSync(tree); }
   }

@@ -9,8 +9,8 @@ import { isOpen, socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
 import type { StageFds, StagePaths } from './plan.js';
 import { SealedExecutables } from '../linux/exe-seal.js';
-import { RuntimeError } from './errors.js';
 import { INIT_ENTRY, libDir, selfExe } from '../engine/layout.js';
+import { RuntsError } from '../errors.js';
 
 /** The stages' binaries for one command: where they are (stagePaths) and their sealed fds,
  * opened on first use (linux/exe-seal.ts; spare: the state root, for overlayfs' second layer). */
@@ -28,7 +28,7 @@ export class Stages {
  * runts-nsexec's fd numbers. */
 export function spawnStage(stages: Stages, preserveFds: number, extra: number[], engine: boolean): { fd: number; fds: StageFds } {
   for (let fd = 3; fd < 3 + preserveFds; fd++) {
-    if (!isOpen(fd)) throw new RuntimeError(`--preserve-fds ${preserveFds}: fd ${fd} is not open`);
+    if (!isOpen(fd)) throw new RuntsError('runtime', `--preserve-fds ${preserveFds}: fd ${fd} is not open`);
   }
   const exe = stages.fd('nsexec'), sealed = [stages.fd('finalize'), ...(engine ? [stages.fd('engine')] : [])];
   const [mine, theirs] = socketPair();

@@ -16,6 +16,7 @@ import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { setTracing, step, traceAt } from '../engine/trace.js';
 import { finishRootfs, prepareRootfs } from './rootfs/index.js';
+import { RuntsError } from '../errors.js';
 
 /** Steps before the plan says whether to trace. */
 const early: [string, number][] = [];
@@ -26,7 +27,7 @@ function idmappedSource(syncFd: number, index: number): number {
   const { data, fd } = recvWithFd(syncFd, 'the sync socket');
   if (data.length !== 8 || data.readUInt32LE(0) !== 0 || data.readUInt32LE(4) !== MSG.MOUNT_FD) {
     closeFd(fd);
-    throw new Error('protocol: expected MOUNT_FD from runts');
+    throw new RuntsError('stage', 'protocol: expected MOUNT_FD from runts');
   }
   return fd;
 }

@@ -3,7 +3,8 @@
 import { closeSync, constants, openSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { check, koffi, libc } from './libc.js';
-import { SysError } from './errors.js';
+import { isKind, RuntsError } from '../errors.js';
+import { sysError } from './errors.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -17,7 +18,6 @@ const c = {
   connect: libc.func('int connect(int, const void *, uint32_t)'),
   fcntl: libc.func('int fcntl(int, int, int)'),
   flock: libc.func('int flock(int, int)'),
-  dup: libc.func('int dup(int)'),
   closeRange: libc.func('int close_range(unsigned int, unsigned int, int)'),
 };
 
@@ -31,7 +31,7 @@ export function socketPair(): [number, number] {
 function sockaddr(path: string): Buffer {
   const b = Buffer.alloc(110);
   b.writeUInt16LE(AF_UNIX, 0);
-  if (Buffer.byteLength(path) > 107) throw new Error(`socket path too long: ${path}`);
+  if (Buffer.byteLength(path) > 107) throw new RuntsError('runtime', `socket path too long: ${path}`);
   b.write(path, 2);
   return b;
 }
@@ -43,10 +43,10 @@ function shortPath<T>(path: string, op: string, f: (short: string) => T): T {
   try { dir = openSync(dirname(path), O_PATH | constants.O_DIRECTORY); } catch (e) {
     const errno = (e as NodeJS.ErrnoException).errno;
     if (errno === undefined) throw e;
-    throw new SysError(op, -errno, path);
+    throw sysError(op, -errno, path);
   }
   try { return f(`/proc/self/fd/${dir}/${basename(path)}`); } catch (e) {
-    if (e instanceof SysError) throw new SysError(e.op, e.errno, path);
+    if (isKind(e, 'sys') && e.detail.op && e.detail.errno !== undefined) throw sysError(e.detail.op, e.detail.errno, path);
     throw e;
   } finally { closeSync(dir); }
 }
@@ -103,8 +103,4 @@ export function cloexecFrom(first: number): void {
 /** Blocks until an exclusive flock on fd is held (released when fd is closed). */
 export function lockExclusive(fd: number, path: string): void {
   check(c.flock(fd, LOCK_EX), 'flock', path);
-}
-
-export function dupFd(fd: number): number {
-  return check(c.dup(fd), 'dup');
 }

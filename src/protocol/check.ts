@@ -3,6 +3,7 @@
 // u32 of 4 bytes and u64s of whole words. native/common.h makes the same checks on the C side.
 // decodeBody and encodeBody turn a checked message into its typed body and back.
 import { toAttr, valueOf } from './attr.js';
+import { RuntsError } from '../errors.js';
 import { ATTRS, MESSAGES, MSG, msgName, type Attr, type AttrName, type AttrValue, type Body, type Count, type Message, type MsgName } from './messages.js';
 
 const NAME_OF = new Map<number, AttrName>(Object.entries(ATTRS).map(([name, [id]]) => [id, name as AttrName]));
@@ -39,12 +40,12 @@ export function messageFault(m: Message): string | undefined {
 /** Throws "protocol: KIND[ from WHO]: what is wrong" for a message MESSAGES does not allow. */
 export function checkMessage(m: Message, from?: string): void {
   const fault = messageFault(m);
-  if (fault) throw new Error(`protocol: ${msgName(m.kind)}${from ? ` from ${from}` : ''}: ${fault}`);
+  if (fault) throw new RuntsError('stage', `protocol: ${msgName(m.kind)}${from ? ` from ${from}` : ''}: ${fault}`);
 }
 
 /** The typed body of a checked message of kind `name`. */
 export function decodeBody<M extends MsgName>(name: M, m: Message): Body<M> {
-  if (m.kind !== MSG[name]) throw new Error(`protocol: expected ${name}, got ${msgName(m.kind)}`);
+  if (m.kind !== MSG[name]) throw new RuntsError('stage', `protocol: expected ${name}, got ${msgName(m.kind)}`);
   const rules: Record<string, Count> = MESSAGES[name];
   const body: Record<string, unknown> = {};
   for (const key of Object.keys(rules)) if (rules[key] === 'MANY') body[key] = [];

@@ -1,6 +1,7 @@
 // INIT_PLAN's JSON document: what the init needs for the rootfs and the createContainer hooks.
 // The parent builds it (container/launcher.ts), the init reads it with decodeInitPlan.
 import type { Hooks, Linux, Process, Spec } from '../spec/types.js';
+import { messageOf, RuntsError } from '../errors.js';
 
 /** The part of the config the init uses (initSpec makes it): not the process (but its cwd
  * and terminal), nor the other hooks, the annotations, linux.resources or linux.seccomp. */
@@ -52,16 +53,16 @@ const FIELDS: Record<keyof InitPlan, [Check, 'required' | 'optional']> = {
  * missing, unknown or of the wrong type. The spec inside was validated by the parent. */
 export function decodeInitPlan(json: string): InitPlan {
   let doc: unknown;
-  try { doc = JSON.parse(json); } catch (e) { throw new Error(`protocol: INIT_PLAN: ${(e as Error).message}`); }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('protocol: INIT_PLAN: not a JSON object');
+  try { doc = JSON.parse(json); } catch (e) { throw new RuntsError('stage', `protocol: INIT_PLAN: ${messageOf(e)}`); }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new RuntsError('stage', 'protocol: INIT_PLAN: not a JSON object');
   const plan = doc as Record<string, unknown>;
   for (const key of Object.keys(plan)) {
-    if (!(key in FIELDS)) throw new Error(`protocol: INIT_PLAN: unknown field ${key}`);
+    if (!(key in FIELDS)) throw new RuntsError('stage', `protocol: INIT_PLAN: unknown field ${key}`);
   }
   for (const [key, [ok, need]] of Object.entries(FIELDS)) {
     if (plan[key] === undefined) {
-      if (need === 'required') throw new Error(`protocol: INIT_PLAN: missing field ${key}`);
-    } else if (!ok(plan[key])) throw new Error(`protocol: INIT_PLAN: field ${key} has the wrong type`);
+      if (need === 'required') throw new RuntsError('stage', `protocol: INIT_PLAN: missing field ${key}`);
+    } else if (!ok(plan[key])) throw new RuntsError('stage', `protocol: INIT_PLAN: field ${key} has the wrong type`);
   }
   return doc as InitPlan;
 }
