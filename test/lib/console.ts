@@ -47,7 +47,7 @@ export function underScript(argv: string[], o: { input?: string; setup?: string;
 }
 
 /** Starts `argv` under script(1) in the background; `output()` reads what the terminal showed so far. */
-export function spawnUnderScript(dir: string, argv: string[], o: { setup?: string } = {}) {
+export function spawnUnderScript(dir: string, argv: string[], o: { setup?: string; after?: string } = {}) {
   const file = join(dir, `script-${process.hrtime.bigint()}.out`);
   const out = openSync(file, 'w');
   const child = spawn('script', ['-qec', scriptCommand(argv, o), '/dev/null'], { stdio: ['pipe', out, out], env: RT_ENV });
@@ -67,8 +67,8 @@ const exitStatus = (out: string) => { const m = /rc=(\d+)\s*$/.exec(out); return
  * starts slowly (under emulation) left the process reading stdin forever. Resolves with what the
  * terminal showed and argv's exit status (the "rc=N" line); script is killed after `seconds`.
  */
-export async function typeWhenReady(dir: string, argv: string[], o: { ready: RegExp; input: string; setup?: string; seconds?: number }): Promise<{ stdout: string; rc?: number }> {
-  const fg = spawnUnderScript(dir, argv, { setup: o.setup });
+export async function typeWhenReady(dir: string, argv: string[], o: { ready: RegExp; input: string; setup?: string; after?: string; seconds?: number }): Promise<{ stdout: string; rc?: number }> {
+  const fg = spawnUnderScript(dir, argv, o);
   const ms = (o.seconds ?? 60) * 1000;
   const stop = () => { if (fg.child.exitCode === null && fg.child.signalCode === null) fg.child.kill('SIGKILL'); };
   const timer = setTimeout(stop, ms);
