@@ -6,7 +6,7 @@
 # Two lanes run side by side: the files that boot the test VM (test/vm: qemu's translator, one
 # vCPU, minutes per boot; a file is one boot and many steps) with a long per-file timeout, and
 # every other file with tap's configured one (package.json), JOBS at a time. The VM files are a
-# queue, the long *-vm-files boots first: one worker takes them from the start, and VM_JOBS-1
+# queue, the long *-files boots first: one worker takes them from the start, and VM_JOBS-1
 # more (default 1) join once the other lane has finished, so that both cores boot VMs then.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,8 @@ log=$(mktemp /tmp/runts-suite-XXXXXX.log) vmdir=$(mktemp -d /tmp/runts-suite-vm-
 mapfile -t all < <(find test/unit test/integration test/security test/e2e -name '*.test.ts' 2>/dev/null | sort)
 mapfile -t vmfiles < <(grep -l "from '\.\./vm/" "${all[@]}")
 mapfile -t rest < <(printf '%s\n' "${all[@]}" | grep -vxF -f <(printf '%s\n' "${vmfiles[@]}"))
-mapfile -t vm < <(printf '%s\n' "${vmfiles[@]}" | grep -- '-vm-files\.test\.ts$'; printf '%s\n' "${vmfiles[@]}" | grep -v -- '-vm-files\.test\.ts$')
+# the boots that run integration files (*-files, 10-20 min each) first, pure v2 before hybrid
+mapfile -t vm < <(printf '%s\n' "${vmfiles[@]}" | grep -- '-files\.test\.ts$' | sort -r; printf '%s\n' "${vmfiles[@]}" | grep -v -- '-files\.test\.ts$')
 # Worker $1: runs each VM file no other worker has taken (mkdir claims it) in a tap of its own.
 vm_worker() {
   local f
