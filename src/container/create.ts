@@ -13,8 +13,6 @@ import { launch, Stages } from './launcher.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
-import { checkSysctls } from './sysctl-check.js';
-import { checkSupported } from './unsupported.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { moveNetDevices } from './net-devices.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
@@ -44,8 +42,6 @@ export interface Created { saved: Saved; console?: ProxyConsole }
 
 export function create(o: CreateOpts): Created {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  checkSysctls(spec);
-  checkSupported(spec);
   const seccomp = compileSeccomp(spec.linux?.seccomp);
   step('config loaded and checked');
   const dir = makeStateDir(o.root, o.id);

@@ -6,7 +6,7 @@ import { closeSync, fstatSync, readSync } from 'node:fs';
 import { errnoText as text } from '../linux/errors.js';
 import { ConfigError } from '../spec/errors.js';
 import { FLTATR, NR_SCMP_ERROR, memfdCreate, scmp } from './libseccomp.js';
-import type { Cond, Profile, Rule } from './profile.js';
+import type { Cond, Profile, Rule } from '../spec/check/seccomp-profile.js';
 
 const EEXIST = 17, MFD_CLOEXEC = 1;
 /** runc turns on libseccomp's binary tree above this many rules (it misbehaves with none in 2.5). */

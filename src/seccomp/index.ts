@@ -4,8 +4,8 @@ import { ConfigError } from '../spec/errors.js';
 import { libseccompFilter } from './compile.js';
 import { enosysStub } from './enosys.js';
 import { kernelAcceptsFlag } from './kernel-flags.js';
-import { FLAGS } from './names.js';
-import { parseProfile, type Profile } from './profile.js';
+import { FLAGS } from '../spec/seccomp-names.js';
+import { parseProfile, type Profile } from '../spec/check/seccomp-profile.js';
 
 export interface CompiledSeccomp {
   /** struct sock_filter[]: the -ENOSYS stub, then libseccomp's filter */

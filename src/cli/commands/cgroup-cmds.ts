@@ -3,6 +3,7 @@ import { statsEvent, streamEvents } from '../../container/events.js';
 import { pause, resume } from '../../container/pause.js';
 import { containerPids, psTable } from '../../container/ps.js';
 import { readResources, update } from '../../container/update.js';
+import { checkResources } from '../../spec/check/resources.js';
 import { UsageError } from '../args.js';
 import { parseGoDuration } from '../duration.js';
 import { goJson } from '../go-json.js';
@@ -89,10 +90,12 @@ export const updateCmd: Command = {
   },
   run: (g, o, [id]) => {
     const res: Record<string, Record<string, unknown>> = o.resources ? readResources(o.resources as string) as never : {};
+    const flags: Record<string, Record<string, unknown>> = {};
     for (const [flag, [group, field]] of Object.entries(FIELD_FLAGS)) {
-      if (o[flag] === undefined) continue;
-      (res[group] ??= {})[field] = fieldValue(flag, String(o[flag]));
+      if (o[flag] !== undefined) (flags[group] ??= {})[field] = fieldValue(flag, String(o[flag]));
     }
+    checkResources(flags, 'update');
+    for (const [group, fields] of Object.entries(flags)) res[group] = { ...res[group], ...fields };
     update(g.root, id, res);
   },
 };

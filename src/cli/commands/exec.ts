@@ -25,7 +25,7 @@ export const execCmd: Command = {
   },
   run: (g, o, [id, ...args]) => prefixed(() => exec({
     root: g.root, id, args, processFile: o.process as string | undefined, tty: !!o.tty, cwd: o.cwd as string | undefined,
-    env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']).map(Number),
+    env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']),
     caps: list(o.cap), noNewPrivs: !!o['no-new-privs'], apparmor: o.apparmor as string | undefined,
     processLabel: o['process-label'] as string | undefined, pidFile: o['pid-file'] as string | undefined,
     consoleSocket: o['console-socket'] as string | undefined, pidfdSocket: o['pidfd-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],
