@@ -95,6 +95,9 @@ t.test('exec failures exit 255 with runc\'s texts', { skip: skipUnlessRoot }, as
   r = h.rt(['exec', '-g', '-1', id, '/multitool', 'true']);
   t.equal(r.status, 255);
   t.match(r.stderr, /additional-gids must be a positive number -1/);
+  r = h.rt(['exec', '--additional-gids', 'abc', id, '/multitool', 'true']);
+  t.equal(r.status, IS_RUNC ? 1 : 255, 'a gid that is not a number (runc: a flag error, exit 1, as its flag errors)');
+  t.match(r.stderr, /invalid value \\?"abc\\?" for flag -additional-gids: strconv.ParseInt: parsing \\?"abc\\?": invalid syntax/);
   r = h.rt(['exec', '--console-socket', join(h.dir, 'none.sock'), id, '/multitool', 'true']);
   t.equal(r.status, 255);
   t.match(r.stderr, /cannot use console socket if runc will not detach or allocate tty/);

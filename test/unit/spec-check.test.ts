@@ -7,6 +7,7 @@ import { checkDeviceRules } from '../../src/spec/check/device-rules.js';
 import { checkProcessFile, parseGids, parseUser } from '../../src/spec/check/exec-process.js';
 import { checkProcess } from '../../src/spec/check/process.js';
 import { checkResources } from '../../src/spec/check/resources.js';
+import { resourcesFromFlags } from '../../src/spec/check/update-flags.js';
 
 function errorOf(f: () => unknown): string | undefined {
   try { f(); return undefined; } catch (e) {
@@ -62,6 +63,8 @@ t.test('exec flags: --user and --additional-gids', async (t) => {
   t.equal(errorOf(() => parseUser('bob')), 'parsing bob as int for uid failed: strconv.Atoi: parsing "bob": invalid syntax');
   t.same(parseGids(['5', '6']), [5, 6]);
   t.equal(errorOf(() => parseGids(['-3'])), 'additional-gids must be a positive number -3');
+  t.equal(errorOf(() => parseGids(['abc'])), 'invalid value "abc" for flag -additional-gids: strconv.ParseInt: parsing "abc": invalid syntax');
+  t.match(errorOf(() => parseGids(['4294967296'])), /larger than a gid/);
 });
 
 t.test('update\'s resources: the schema, NUL bytes and the device rules', async (t) => {
@@ -70,4 +73,13 @@ t.test('update\'s resources: the schema, NUL bytes and the device rules', async 
   t.match(errorOf(() => checkResources({ pids: { limit: 2 ** 64 } }, 'update')), /^update: \/pids\/limit: must be <= 9223372036854775807/);
   t.equal(errorOf(() => checkResources({ devices: [{ allow: true, type: 'c', major: -5 }] }, 'r.json')), 'linux.resources.devices[0]: invalid major -5');
   t.equal(errorOf(() => checkResources({ cpu: { cpus: '0\u00001' } }, 'r.json')), 'r.json: /cpu/cpus: must not contain a NUL byte');
+});
+
+t.test('update\'s flags: runc\'s value forms, then the resources\' checks', async (t) => {
+  t.same(resourcesFromFlags({ memory: '100m', 'memory-swap': '-1', 'cpu-quota': '20000', 'cpuset-cpus': '0-1', 'pids-limit': '40' }),
+    { memory: { limit: 100 * 2 ** 20, swap: -1 }, cpu: { quota: 20000, cpus: '0-1' }, pids: { limit: 40 } });
+  t.same(resourcesFromFlags({ memory: '1.5GiB', 'kernel-memory': '2 kb' }), { memory: { limit: 1.5 * 2 ** 30, kernel: 2048 } });
+  t.equal(errorOf(() => resourcesFromFlags({ 'pids-limit': 'many' })), 'invalid value for --pids-limit: many');
+  t.equal(errorOf(() => resourcesFromFlags({ memory: '10x' })), "invalid value for memory: invalid size: '10x'");
+  t.match(errorOf(() => resourcesFromFlags({ 'cpu-share': '-2' })), /^update: \/cpu\/shares: must be >= 0/);
 });

@@ -47,8 +47,10 @@ export function parseUser(text: string): { uid: number; gid?: number } {
 /** --additional-gids, each a number (runc: a Go int slice flag, then its sign checked). */
 export function parseGids(gids: string[]): number[] {
   return gids.map((text) => {
+    if (!/^[+-]?\d+$/.test(text)) throw new ConfigError(`invalid value "${text}" for flag -additional-gids: strconv.ParseInt: parsing "${text}": invalid syntax`);
     const g = Number(text);
     if (g < 0) throw new ConfigError(`additional-gids must be a positive number ${g}`);
+    if (g > 0xffffffff) throw new ConfigError(`additional-gids: ${text} is larger than a gid (4294967295)`);
     return g;
   });
 }
