@@ -69,7 +69,7 @@ function setControllers(t: Target, r: Resources): void {
 }
 
 export function deviceRules(r: Resources, specDevices?: Device[]): DevRule[] {
-  return [...(r.devices ?? []).map((d) => fromSpec(d)), ...defaultDeviceRules(specDevices)];
+  return [...(r.devices ?? []).map(fromSpec), ...defaultDeviceRules(specDevices)];
 }
 
 function setDevices(t: Target, rules: DevRule[]): void {

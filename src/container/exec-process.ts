@@ -5,9 +5,7 @@
 // env without PATH gets a default one.
 import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
-import { checkProcessFile, parseGids, parseUser } from '../spec/check/exec-process.js';
-import { checkProcess } from '../spec/check/process.js';
-import { checkProcessSupported } from '../spec/check/host-support.js';
+import { checkFlagsProcess, checkProcessFile, parseGids, parseUser } from '../spec/check/exec-process.js';
 import type { Process } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 
@@ -45,9 +43,7 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
 }
 
 export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
-  const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
-  // the container's process was checked at create: this checks what the flags changed
-  if (!o.processFile) { checkProcess(p, 'the exec process', ''); checkProcessSupported(p); }
+  const p = o.processFile ? fromFile(o.processFile) : checkFlagsProcess(fromFlags(base, o));
   if (!p.capabilities && base?.capabilities) p.capabilities = structuredClone(base.capabilities);
   // as runc: what the --process file leaves out of these comes from the container's process
   p.scheduler ??= base?.scheduler;

@@ -29,8 +29,13 @@ export function checkProcessFile(value: unknown, path: string): Process {
   return proc;
 }
 
-/** exec's flags, as given on the command line. */
-export interface ExecFlags { args: string[]; cwd?: string; env: string[]; user?: string; additionalGids: string[]; caps: string[] }
+/** The process exec's flags made of the container's (checked at create): what the flags changed
+ * (--cwd, --env, --cap, --process-label) is checked by the same rules, named "the exec process". */
+export function checkFlagsProcess(p: Process): Process {
+  checkProcess(p, 'the exec process', '');
+  checkProcessSupported(p);
+  return p;
+}
 
 /** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
 function atoi(text: string, what: string): number {
