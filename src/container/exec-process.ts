@@ -5,13 +5,13 @@
 // env without PATH gets a default one.
 import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
-import { checkFlagsProcess, checkProcessFile, parseGids, parseUser } from '../spec/check/exec-process.js';
+import { checkFlagsProcess, checkGids, checkProcessFile, parseUser } from '../spec/check/exec-process.js';
 import type { Process } from '../spec/types.js';
 import { RuntimeError } from './errors.js';
 
 export interface ExecProcessOpts {
   processFile?: string; args: string[]; tty: boolean; cwd?: string; env: string[]; user?: string;
-  additionalGids: string[]; caps: string[]; noNewPrivs: boolean; apparmor?: string; processLabel?: string;
+  additionalGids: number[]; caps: string[]; noNewPrivs: boolean; apparmor?: string; processLabel?: string;
 }
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -30,7 +30,7 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
   p.env = [...(p.env ?? []), ...o.env];
   if (o.cwd) p.cwd = o.cwd;
   if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
-  const gids = parseGids(o.additionalGids);
+  const gids = checkGids(o.additionalGids);
   if (gids.length) p.user.additionalGids = [...(p.user.additionalGids ?? []), ...gids];
   if (o.noNewPrivs) p.noNewPrivileges = true;
   if (o.apparmor) p.apparmorProfile = o.apparmor;

@@ -4,7 +4,7 @@ import t from 'tap';
 import { ConfigError } from '../../src/spec/errors.js';
 import { checkConfig } from '../../src/spec/check/config.js';
 import { checkDeviceRules } from '../../src/spec/check/device-rules.js';
-import { checkProcessFile, parseGids, parseUser } from '../../src/spec/check/exec-process.js';
+import { checkGids, checkProcessFile, parseGid, parseUser } from '../../src/spec/check/exec-process.js';
 import { checkProcess } from '../../src/spec/check/process.js';
 import { checkResources } from '../../src/spec/check/resources.js';
 import { resourcesFromFlags } from '../../src/spec/check/update-flags.js';
@@ -61,10 +61,11 @@ t.test('exec flags: --user and --additional-gids', async (t) => {
   t.same(parseUser('1000:10'), { uid: 1000, gid: 10 });
   t.same(parseUser('7'), { uid: 7, gid: undefined });
   t.equal(errorOf(() => parseUser('bob')), 'parsing bob as int for uid failed: strconv.Atoi: parsing "bob": invalid syntax');
-  t.same(parseGids(['5', '6']), [5, 6]);
-  t.equal(errorOf(() => parseGids(['-3'])), 'additional-gids must be a positive number -3');
-  t.equal(errorOf(() => parseGids(['abc'])), 'invalid value "abc" for flag -additional-gids: strconv.ParseInt: parsing "abc": invalid syntax');
-  t.match(errorOf(() => parseGids(['4294967296'])), /larger than a gid/);
+  t.same(['5', '+6', '-3'].map(parseGid), [5, 6, -3]);
+  t.same(checkGids([5, 6]), [5, 6]);
+  t.equal(errorOf(() => checkGids([5, -3])), 'additional-gids must be a positive number -3');
+  t.equal(errorOf(() => parseGid('abc')), 'invalid value "abc" for flag -additional-gids: strconv.ParseInt: parsing "abc": invalid syntax');
+  t.match(errorOf(() => checkGids([2 ** 32])), /larger than a gid/);
 });
 
 t.test('update\'s resources: the schema, NUL bytes and the device rules', async (t) => {

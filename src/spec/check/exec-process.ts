@@ -49,13 +49,17 @@ export function parseUser(text: string): { uid: number; gid?: number } {
   return { gid: gid === undefined ? undefined : atoi(gid, 'gid'), uid: atoi(uid, 'uid') };
 }
 
-/** --additional-gids, each a number (runc: a Go int slice flag, then its sign checked). */
-export function parseGids(gids: string[]): number[] {
-  return gids.map((text) => {
-    if (!/^[+-]?\d+$/.test(text)) throw new ConfigError(`invalid value "${text}" for flag -additional-gids: strconv.ParseInt: parsing "${text}": invalid syntax`);
-    const g = Number(text);
+/** One --additional-gids value, read as runc's Go int64 slice flag reads it. */
+export function parseGid(text: string): number {
+  if (!/^[+-]?\d+$/.test(text)) throw new ConfigError(`invalid value "${text}" for flag -additional-gids: strconv.ParseInt: parsing "${text}": invalid syntax`);
+  return Number(text);
+}
+
+/** --additional-gids' values: gids (runc's text for a negative one). */
+export function checkGids(gids: number[]): number[] {
+  for (const g of gids) {
     if (g < 0) throw new ConfigError(`additional-gids must be a positive number ${g}`);
-    if (g > 0xffffffff) throw new ConfigError(`additional-gids: ${text} is larger than a gid (4294967295)`);
-    return g;
-  });
+    if (g > 0xffffffff) throw new ConfigError(`additional-gids: ${g} is larger than a gid (4294967295)`);
+  }
+  return gids;
 }
