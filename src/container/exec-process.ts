@@ -7,7 +7,7 @@ import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
 import { checkFlagsProcess, checkGids, checkProcessFile, parseUser } from '../spec/check/exec-process.js';
 import type { Process } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 export interface ExecProcessOpts {
   processFile?: string; args: string[]; tty: boolean; cwd?: string; env: string[]; user?: string;
@@ -18,12 +18,12 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
 
 /** A --process file (a pipe too), checked (src/spec/check/exec-process.ts). */
 function fromFile(path: string): Process {
-  const fail = (msg: string) => new RuntimeError(msg);
+  const fail = (msg: string) => new RuntsError('runtime', msg);
   return checkProcessFile(parseJsonText(readInputFile(path, path, fail, { pipe: true }), path, fail), path);
 }
 
 function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
-  if (!o.args.length) throw new RuntimeError('exec: no command given: pass arguments or --process');
+  if (!o.args.length) throw new RuntsError('runtime', 'exec: no command given: pass arguments or --process');
   const p: Process = structuredClone(base ?? { cwd: '/', user: { uid: 0, gid: 0 } });
   p.args = o.args;
   p.terminal = o.tty;

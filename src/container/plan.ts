@@ -1,11 +1,13 @@
 // Builds what each stage receives from a checked config (src/spec/check): NS_PLAN for runts-nsexec,
 // INIT_PLAN for the Node init, FINALIZE_PLAN for runts-finalize (see protocol/messages.ts).
+import { CLONE_FLAG } from '../linux/constants.js';
 import { ATTR } from '../protocol/messages.js';
 import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
 import { RLIMITS } from '../spec/rlimits.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { processExtraAttrs } from './process-extras.js';
+import { RuntsError } from '../errors.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
 export function dedupEnv(env: string[]): string[] {
@@ -19,10 +21,6 @@ export function dedupEnv(env: string[]): string[] {
   return out;
 }
 
-export const CLONE_FLAG: Record<Namespace['type'], number> = {
-  mount: 0x00020000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000,
-  pid: 0x20000000, network: 0x40000000, cgroup: 0x02000000, time: 0x00000080,
-};
 
 export function newNamespaces(spec: Spec): Set<Namespace['type']> {
   return new Set((spec.linux?.namespaces ?? []).filter((n) => !n.path).map((n) => n.type));

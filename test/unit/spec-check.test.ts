@@ -1,7 +1,7 @@
 // src/spec/check beyond config.json's rules (spec-semantic.test.ts): an exec --process file and
 // update's resources get the same checks as config.json's process and linux.resources.
 import t from 'tap';
-import { ConfigError } from '../../src/spec/errors.js';
+import { isKind } from '../../src/errors.js';
 import { checkConfig } from '../../src/spec/check/config.js';
 import { checkDeviceRules } from '../../src/spec/check/device-rules.js';
 import { checkGids, checkProcessFile, parseGid, parseUser } from '../../src/spec/check/exec-process.js';
@@ -11,7 +11,7 @@ import { resourcesFromFlags } from '../../src/spec/check/update-flags.js';
 
 function errorOf(f: () => unknown): string | undefined {
   try { f(); return undefined; } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!isKind(e, 'config')) throw e;
     return e.message;
   }
 }

@@ -1,8 +1,8 @@
 // The rules of src/spec/check (config.ts and the files it calls): each one refuses with its one-line message naming the JSON
 // path, and what runc accepts still passes.
 import t, { type Test } from 'tap';
-import { ConfigError } from '../../src/spec/errors.js';
 import { checkConfig as validateConfig, checkSemantics } from '../../src/spec/check/config.js';
+import { isKind } from '../../src/errors.js';
 
 /** A small valid config; each case changes a copy. */
 function base(): any {
@@ -22,7 +22,7 @@ function base(): any {
 
 function errorOf(config: unknown): string | undefined {
   try { validateConfig(config); return undefined; } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!isKind(e, 'config')) throw e;
     return e.message;
   }
 }

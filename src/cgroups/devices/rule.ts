@@ -1,7 +1,7 @@
 // Device cgroup rules: the spec's linux.resources.devices entries, normalised, and their text
 // form in devices.allow / devices.deny / devices.list ("c 1:3 rwm", "*" for any number).
 import type { DeviceCgroup } from '../../spec/types.js';
-import { CgroupError } from '../errors.js';
+import { cgroupError } from '../errors.js';
 
 export type DevType = 'a' | 'b' | 'c';
 
@@ -31,7 +31,7 @@ export function ruleText(r: DevRule): string {
 /** Parses a devices.list line; undefined for the "a *:* rwm" (allow everything) line. */
 export function parseListLine(line: string): DevRule | undefined {
   const m = /^([abc]) (\*|\d+):(\*|\d+) ([rwm]+)$/.exec(line.trim());
-  if (!m) throw new CgroupError(`devices.list: malformed line ${JSON.stringify(line)}`);
+  if (!m) throw cgroupError(`devices.list: malformed line ${JSON.stringify(line)}`);
   if (m[1] === 'a') return undefined;
   const n = (x: string) => (x === '*' ? -1 : Number(x));
   return { allow: true, type: m[1] as DevType, major: n(m[2]), minor: n(m[3]), access: normAccess(m[4]) };

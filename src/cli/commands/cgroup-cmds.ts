@@ -4,11 +4,11 @@ import { pause, resume } from '../../container/pause.js';
 import { containerPids, psTable } from '../../container/ps.js';
 import { readResources, update } from '../../container/update.js';
 import { resourcesFromFlags, UPDATE_FLAGS } from '../../spec/check/update-flags.js';
-import { UsageError } from '../args.js';
 import { parseGoDuration } from '../duration.js';
 import { goJson } from '../go-json.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
+import { RuntsError } from '../../errors.js';
 
 export const pauseCmd: Command = {
   name: 'pause', usage: 'pause <container-id>', summary: 'freeze every process of a container', args: [1, 1], options: {},
@@ -27,7 +27,7 @@ export const psCmd: Command = {
   run: (g, o, [id, ...psArgs]) => {
     const pids = containerPids(g.root, id);
     if (o.format === 'json') { out(JSON.stringify(pids.length ? pids : null) + '\n'); return; } // Go's nil slice
-    if (o.format !== 'table') throw new UsageError(`invalid format option: ${o.format}`);
+    if (o.format !== 'table') throw new RuntsError('usage', `invalid format option: ${o.format}`);
     out(psTable(pids, psArgs));
   },
 };
@@ -35,8 +35,8 @@ export const psCmd: Command = {
 /** --interval: a Go duration (as runc's flag), above zero. */
 function parseInterval(text: string): number {
   const ms = parseGoDuration(text);
-  if (ms === undefined) throw new UsageError(`invalid value "${text}" for flag -interval: parse error`);
-  if (ms <= 0) throw new UsageError('duration interval must be greater than 0');
+  if (ms === undefined) throw new RuntsError('usage', `invalid value "${text}" for flag -interval: parse error`);
+  if (ms <= 0) throw new RuntsError('usage', 'duration interval must be greater than 0');
   return ms;
 }
 

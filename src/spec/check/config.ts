@@ -5,7 +5,7 @@
 // The guide is what runc accepts: nothing that runc runs is refused, except where the spec says
 // MUST and runc merely forgets to check (duplicate rlimits). Where runc has a message for the same
 // rule, its wording follows the path.
-import type { Hooks, Spec } from '../types.js';
+import { HOOK_KINDS, type Hooks, type Spec } from '../types.js';
 import { checkDeviceRules } from './device-rules.js';
 import { failAt } from './fail.js';
 import { checkHostSupport, checkProcessSupported } from './host-support.js';
@@ -18,7 +18,7 @@ import { checkNoNul, checkSchema } from './schema.js';
 import { checkSeccomp } from './seccomp.js';
 import { checkSysctls } from './sysctl.js';
 
-/** The config typed, or a ConfigError for the first thing wrong with it. */
+/** The config typed, or a 'config' error for the first thing wrong with it. */
 export function checkConfig(value: unknown): Spec {
   checkSchema(value, 'config', 'config.json');
   const spec = value as Spec;
@@ -64,8 +64,6 @@ function checkAnnotations(spec: Spec): void {
   // config.md: "Keys MUST NOT be an empty string".
   if (spec.annotations && Object.hasOwn(spec.annotations, '')) fail('/annotations', 'keys must not be empty');
 }
-
-const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 
 function checkHooks(hooks: Hooks | undefined): void {
   if (!hooks) return;

@@ -1,6 +1,6 @@
 // The process of `exec`: a --process file (config.json's process on its own), or the flags that
 // change the container's process (--cwd, --env, --cap, --user, --additional-gids).
-import { ConfigError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 import type { Process } from '../types.js';
 import { checkProcessSupported } from './host-support.js';
 import { checkProcess } from './process.js';
@@ -23,7 +23,7 @@ export function checkProcessFile(value: unknown, path: string): Process {
   checkSchema(p, 'process', path);
   checkNoNul(p, path);
   const proc = p as unknown as Process;
-  if (!proc.args?.length) throw new ConfigError(`${path}: /args: must not be empty: it names the program to run`);
+  if (!proc.args?.length) throw new RuntsError('config', `${path}: /args: must not be empty: it names the program to run`);
   checkProcess(proc, path, '');
   checkProcessSupported(proc);
   return proc;
@@ -39,7 +39,7 @@ export function checkFlagsProcess(p: Process): Process {
 
 /** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
 function atoi(text: string, what: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new ConfigError(`parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
+  if (!/^[+-]?\d+$/.test(text)) throw new RuntsError('config', `parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
   return Number(text);
 }
 
@@ -51,15 +51,15 @@ export function parseUser(text: string): { uid: number; gid?: number } {
 
 /** One --additional-gids value, read as runc's Go int64 slice flag reads it. */
 export function parseGid(text: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new ConfigError(`invalid value "${text}" for flag -additional-gids: strconv.ParseInt: parsing "${text}": invalid syntax`);
+  if (!/^[+-]?\d+$/.test(text)) throw new RuntsError('config', `invalid value "${text}" for flag -additional-gids: strconv.ParseInt: parsing "${text}": invalid syntax`);
   return Number(text);
 }
 
 /** --additional-gids' values: gids (runc's text for a negative one). */
 export function checkGids(gids: number[]): number[] {
   for (const g of gids) {
-    if (g < 0) throw new ConfigError(`additional-gids must be a positive number ${g}`);
-    if (g > 0xffffffff) throw new ConfigError(`additional-gids: ${g} is larger than a gid (4294967295)`);
+    if (g < 0) throw new RuntsError('config', `additional-gids must be a positive number ${g}`);
+    if (g > 0xffffffff) throw new RuntsError('config', `additional-gids: ${g} is larger than a gid (4294967295)`);
   }
   return gids;
 }

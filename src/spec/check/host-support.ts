@@ -6,22 +6,22 @@
 // always handed to runts-finalize, whose write the kernel refuses without AppArmor, as in runc.
 import { existsSync } from 'node:fs';
 import { selinuxEnabled } from '../../linux/lsm.js';
-import { warn } from '../../linux/log-sink.js';
-import { ConfigError } from '../errors.js';
+import { warn } from '../../log-sink.js';
+import { RuntsError } from '../../errors.js';
 import type { Process, Spec } from '../types.js';
 
 const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
 /** Process settings: for create (the config's process) and for exec. */
 export function checkProcessSupported(p: Process | undefined): void {
-  if (p?.selinuxLabel && !selinuxEnabled()) throw new ConfigError(SELINUX_OFF);
+  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntsError('config', SELINUX_OFF);
 }
 
 export function checkHostSupport(spec: Spec): void {
   const linux = (spec.linux ?? {}) as Record<string, unknown>;
-  if (linux.mountLabel && !selinuxEnabled()) throw new ConfigError(SELINUX_OFF);
+  if (linux.mountLabel && !selinuxEnabled()) throw new RuntsError('config', SELINUX_OFF);
   if (linux.intelRdt !== undefined) {
-    throw new ConfigError(existsSync('/sys/fs/resctrl/schemata')
+    throw new RuntsError('config', existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
       : 'intelRdt is specified in config, but Intel RDT is not enabled (no resctrl file system at /sys/fs/resctrl)');
   }

@@ -1,5 +1,5 @@
 // config.json's mounts: the rules their schema cannot say (runc's texts where it has them).
-import { idmapKind, isBindMount, parseMountOptions } from '../mount-options.js';
+import { idmapKind, isBindMount, parseMountOptions } from '../../linux/mount-options.js';
 import type { Mount, Spec } from '../types.js';
 import { failAt } from './fail.js';
 

@@ -1,7 +1,7 @@
 // A process (config.json's, or an exec's: --process or the flags applied to the container's):
 // the rules its schema cannot say. `what` names the document and `base` is the process's JSON
 // Pointer in it ("/process" in config.json, "" in an exec --process file).
-import { ConfigError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 import { CAPABILITIES } from '../features.js';
 import { parseIdList } from '../cpu-list.js';
 import { RLIMITS } from '../rlimits.js';
@@ -67,6 +67,6 @@ function checkScheduler(s: Scheduler, fail: Fail): void {
 function checkAffinity(p: Process): void {
   const lists: [string | undefined, string][] = [[p.execCPUAffinity?.initial, 'bad CPUAffinity.Initial'], [p.execCPUAffinity?.final, 'bad CPUAffinity.Final']];
   for (const [list, what] of lists) {
-    if (list && !parseIdList(list, what).length) throw new ConfigError(`${what}: no members found in set "${list}"`);
+    if (list && !parseIdList(list, what).length) throw new RuntsError('config', `${what}: no members found in set "${list}"`);
   }
 }

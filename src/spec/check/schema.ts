@@ -1,7 +1,7 @@
 // The runtime-spec's JSON schemas (schemas/, compiled ahead of time by scripts/gen-validators.mjs
 // into src/spec/generated/) applied to what a user gives: config.json, or a part of it (an exec
 // process, update's resources). Errors are one line: the JSON Pointer, then what is wrong.
-import { ConfigError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from '../generated/validators.js';
 import { findNul } from '../nul.js';
 
@@ -18,13 +18,13 @@ const SCHEMAS = { config: validateConfigSchema, process: validateProcessSchema, 
 export function checkSchema(value: unknown, part: keyof typeof SCHEMAS, what: string): void {
   dropNulls(value);
   const validate = SCHEMAS[part];
-  if (!validate(value)) throw new ConfigError(`${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
+  if (!validate(value)) throw new RuntsError('config', `${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
 }
 
 /** No string of value holds a NUL byte (a C string would be cut there); skip: JSON Pointers left out. */
 export function checkNoNul(value: unknown, what: string, skip: string[] = []): void {
   const nul = findNul(value, '', skip);
-  if (nul) throw new ConfigError(`${what}: ${nul}: must not contain a NUL byte`);
+  if (nul) throw new RuntsError('config', `${what}: ${nul}: must not contain a NUL byte`);
 }
 
 /** Removes null-valued members of every object (array elements stay: Go decodes them as zero values). */

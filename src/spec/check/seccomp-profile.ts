@@ -5,7 +5,7 @@
 // - the conditions of a rule are ANDed, unless two of them test the same argument: then each
 //   condition is a rule of its own (ORed), as runc does;
 // - no defaultAction and no syscalls means no filter at all.
-import { ConfigError } from '../errors.js';
+import { configError } from '../config-error.js';
 import { ACTIONS, ARCHS, ERRNO_ACTIONS, FLAGS, FLAG_NEW_LISTENER, FLAG_WAIT_KILLABLE_RECV, NEWER_ARCHS, OPERATORS, actionValue } from '../seccomp-names.js';
 
 export interface Cond { index: number; op: number; a: bigint; b: bigint }
@@ -28,7 +28,7 @@ const BASE = '/linux/seccomp';
 const U64_MAX = (1n << 64n) - 1n;
 
 function fail(at: string, msg: string): never {
-  throw new ConfigError(`config.json: ${at}: ${msg}`);
+  throw configError(at, msg);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,6 +1,6 @@
 // The values of update's per-field flags (--memory 100m, --cpu-quota 20000, ...), read as runc
 // reads them, into linux.resources, then checked as an -r file is.
-import { ConfigError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 import type { Resources } from '../types.js';
 import { checkResources } from './resources.js';
 
@@ -22,14 +22,14 @@ const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 3
 function bytes(flag: string, v: string): number {
   if (v === '-1') return -1;
   const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(v);
-  if (!m) throw new ConfigError(`invalid value for ${flag}: invalid size: '${v}'`);
+  if (!m) throw new RuntsError('config', `invalid value for ${flag}: invalid size: '${v}'`);
   return Math.trunc(Number(m[1]) * UNITS[m[2].toLowerCase()]);
 }
 
 function fieldValue(flag: string, v: string): string | number {
   if (STRING_FIELDS.has(flag)) return v;
   if (BYTE_FIELDS.has(flag)) return bytes(flag, v);
-  if (!/^-?\d+$/.test(v)) throw new ConfigError(`invalid value for --${flag}: ${v}`);
+  if (!/^-?\d+$/.test(v)) throw new RuntsError('config', `invalid value for --${flag}: ${v}`);
   return Number(v);
 }
 
