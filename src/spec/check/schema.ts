@@ -3,6 +3,7 @@
 // process, update's resources). Errors are one line: the JSON Pointer, then what is wrong.
 import { RuntsError } from '../../errors.js';
 import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from '../generated/validators.js';
+import { configError } from '../config-error.js';
 import { findNul } from '../nul.js';
 
 export interface SchemaError { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
@@ -24,7 +25,7 @@ export function checkSchema(value: unknown, part: keyof typeof SCHEMAS, what: st
 /** No string of value holds a NUL byte (a C string would be cut there); skip: JSON Pointers left out. */
 export function checkNoNul(value: unknown, what: string, skip: string[] = []): void {
   const nul = findNul(value, '', skip);
-  if (nul) throw new RuntsError('config', `${what}: ${nul}: must not contain a NUL byte`);
+  if (nul) throw configError(nul, 'must not contain a NUL byte', what);
 }
 
 /** Removes null-valued members of every object (array elements stay: Go decodes them as zero values). */
