@@ -17,8 +17,6 @@ import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, t
 import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
 import { stateDoc } from './status.js';
-import { checkSysctls } from './sysctl-check.js';
-import { checkSupported } from './unsupported.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp, type CompiledSeccomp } from '../seccomp/index.js';
@@ -77,8 +75,6 @@ function undo(m: Made, l: Loaded, rootfsBind: () => number | undefined): void {
 export function create(o: CreateOpts): Created {
   const l: Loaded = loadBundleConfig(o.bundle);
   const spec = l.spec;
-  checkSysctls(spec);
-  checkSupported(spec);
   const seccomp = compileSeccomp(spec.linux?.seccomp);
   step('config loaded and checked');
   const m: Made = { dir: makeStateDir(o.root, o.id), execSock: -1 };
