@@ -1,6 +1,6 @@
 import type { OptSpec } from './args.js';
 
-export interface Globals { root: string; systemdCgroup: boolean; debug: boolean }
+export interface Globals { root: string; systemdCgroup: boolean; debug: boolean; /** --criu: the criu binary */ criu?: string }
 
 /** One command: its options, how many positional arguments, and the one library call it makes. */
 export interface Command {
