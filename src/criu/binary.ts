@@ -5,12 +5,15 @@ import { readFileSync } from 'node:fs';
 import { spawnWithFds } from '../linux/spawn.js';
 import { exitCode, waitChild } from '../linux/process.js';
 
-/** The last error criu wrote to its log (lines "Error (file:line): ..."), if any. */
+/** The last error criu wrote to its log (lines "Error (file:line): ..."), if any, but its closing
+ * summary ("Dumping FAILED.") and a helper's exit status, which say nothing of the cause. */
 export function lastCriuError(log: string): string | undefined {
   let text: string;
   try { text = readFileSync(log, 'utf8'); } catch { return undefined; }
-  const errors = text.split('\n').filter((l) => /\bError \(/.test(l));
-  return errors.at(-1)?.replace(/^.*?Error \([^)]*\):\s*/, '').trim();
+  const errors = text.split('\n').filter((l) => /\bError \(/.test(l))
+    .map((l) => l.replace(/^.*?Error \([^)]*\):\s*/, '').trim())
+    .filter((l) => !/FAILED\.?$|^exited, status=/.test(l));
+  return errors.at(-1);
 }
 
 /** Runs criu with args; fds[i] becomes its fd i (0-2: runts' own stdio). Throws criu's error. */
