@@ -9,6 +9,7 @@ import { freezeArgs } from '../criu/cgroups.js';
 import { writeDescriptors } from '../criu/descriptors.js';
 import { dumpExternals } from '../criu/externals.js';
 import { criuFlagArgs, type CriuFlags } from '../criu/options.js';
+import { RuntsError } from '../errors.js';
 import { destroy } from './destroy.js';
 import { errNotRunning } from './errors.js';
 import { status } from './status.js';
@@ -36,7 +37,7 @@ export function criuDir(path: string): string {
 function pageServerArgs(ps: string | undefined): string[] {
   if (!ps) return [];
   const i = ps.lastIndexOf(':');
-  if (i < 0 || !/^\d+$/.test(ps.slice(i + 1))) throw new Error(`--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
+  if (i < 0 || !/^\d+$/.test(ps.slice(i + 1))) throw new RuntsError('usage', `--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
   return ['--page-server', '--address', ps.slice(0, i), '--port', ps.slice(i + 1)];
 }
 

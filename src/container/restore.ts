@@ -17,14 +17,14 @@ import { criuFlagArgs, type CriuFlags } from '../criu/options.js';
 import { closeFd, startTime } from '../linux/process.js';
 import { MNT_DETACH, mount, umount2 } from '../linux/mount.js';
 import { loadBundleConfig } from '../spec/load.js';
-import { MS } from '../spec/mount-options.js';
+import { MS } from '../linux/mount-options.js';
+import { RuntsError } from '../errors.js';
 import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
 import { criuDir } from './checkpoint.js';
 import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
-import { RuntimeError } from './errors.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { checkSupported } from './unsupported.js';
@@ -37,13 +37,13 @@ export interface RestoreOpts extends CriuFlags {
 
 function checkImage(image: string): void {
   try { statSync(join(image, 'inventory.img')); } catch {
-    throw new RuntimeError(`restore: ${image} holds no checkpoint image (no inventory.img)`);
+    throw new RuntsError('runtime', `restore: ${image} holds no checkpoint image (no inventory.img)`);
   }
 }
 
 function checkTerminal(spec: Spec, o: RestoreOpts): void {
   if (spec.process?.terminal && !o.shellJob) {
-    throw new RuntimeError('restore of a container with process.terminal needs --shell-job in runts (a new pty master for --console-socket is not supported yet)');
+    throw new RuntsError('runtime', 'restore of a container with process.terminal needs --shell-job in runts (a new pty master for --console-socket is not supported yet)');
   }
 }
 
@@ -65,7 +65,7 @@ async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: stri
     umount2(root, MNT_DETACH);
   }
   const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  if (!(pid > 0)) throw new RuntimeError(`restore: criu wrote no pid to ${pidFile}`);
+  if (!(pid > 0)) throw new RuntsError('runtime', `restore: criu wrote no pid to ${pidFile}`);
   return pid;
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { spawnWithFds } from '../linux/spawn.js';
 import { exitCode, waitChild } from '../linux/process.js';
+import { RuntsError } from '../errors.js';
 
 /** The last error criu wrote to its log (lines "Error (file:line): ..."), if any, but its closing
  * summary ("Dumping FAILED.") and a helper's exit status, which say nothing of the cause. */
@@ -23,5 +24,5 @@ export async function runCriu(bin: string, args: string[], fds: number[], log: s
   const status = exitCode(await waitChild(pid));
   if (status === 0) return;
   const why = lastCriuError(log) ?? `criu exited with status ${status}`;
-  throw new Error(`${what} failed: criu: ${why} (log: ${log})`);
+  throw new RuntsError('runtime', `${what} failed: criu: ${why} (log: ${log})`);
 }

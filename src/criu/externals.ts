@@ -5,7 +5,7 @@
 // inherits the namespace's fd under that key).
 import { openSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { isBindMount } from '../spec/mount-options.js';
+import { isBindMount } from '../linux/mount-options.js';
 import type { Spec } from '../spec/types.js';
 
 const NET_KEY = 'extRootNetNS';

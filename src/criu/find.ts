@@ -2,6 +2,7 @@
 // (root's PATH may lack them). Loads nothing but node:fs (`features` asks it too).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { RuntsError } from '../errors.js';
 
 const SEARCH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -13,12 +14,12 @@ function executable(p: string): boolean {
 export function findCriu(given?: string): string {
   const name = given || 'criu';
   if (name.includes('/')) {
-    if (!executable(name)) throw new Error(`criu not found: ${name} is not an executable file`);
+    if (!executable(name)) throw new RuntsError('runtime', `criu not found: ${name} is not an executable file`);
     return name;
   }
   const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...SEARCH];
   const found = dirs.map((d) => join(d, name)).find(executable);
-  if (!found) throw new Error(`criu not found: no ${name} in PATH (install criu, or give its path with --criu)`);
+  if (!found) throw new RuntsError('runtime', `criu not found: no ${name} in PATH (install criu, or give its path with --criu)`);
   return found;
 }
 
