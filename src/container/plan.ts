@@ -139,12 +139,3 @@ export function execNsPlan(spec: Spec, initPid: number, fds: StageFds): Attr[] {
   return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.u32(ATTR.FINALIZE_FD, fds.finalize)];
 }
 
-/** INIT_PLAN: what the init needs for the rootfs and the createContainer hooks. */
-export interface InitPlan {
-  /** the CLI traces its steps (engine/trace.ts): so does the init */
-  trace?: boolean;
-  rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
-  newMountNs: boolean; newUtsNs: boolean; newCgroupNs: boolean; inUserNs: boolean; stateJson: string;
-  /** fds runts-finalize inherits: stdio, preserved fds, the sync socket and the extra sockets */
-  passFds: number[];
-}

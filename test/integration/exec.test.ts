@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, Harness, info, IS_RUNC, MULTITOOL, NAME, RT_ENV, skipUnlessRoot, waitFor, type Bundle } from '../lib/runtime.js';
 import { alive, cmdline, nsLink } from '../lib/host.js';
-import { receiver, rtArgv, underScript, withoutTerminal } from '../lib/console.js';
+import { receiver, rtArgv, typeWhenReady, withoutTerminal } from '../lib/console.js';
 
 const NS = ['pid', 'mnt', 'net', 'ipc', 'uts', 'cgroup'];
 const hostKeyring = spawnSync(MULTITOOL, ['keyring'], { encoding: 'utf8' }).stdout;
@@ -292,9 +292,10 @@ t.test('-t with --console-socket: the master goes to the socket', { skip: skipUn
 t.test('-t in the foreground: runts proxies the pty to its own terminal', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   const { id } = running(h);
-  // stdin first: runc resizes the pty only after the start, so the size is read once input has ended
-  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'stdin', '--', 'then', 'winsize', '--', 'exit', '3']);
-  const r = underScript(bin, { setup: 'stty rows 33 cols 77', input: 'typed\n' });
+  // "ready" first: input is typed once the runtime has made the terminal raw (typeWhenReady);
+  // stdin next: runc resizes the pty only after the start, so the size is read once input has ended
+  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'echo', 'ready', '--', 'then', 'stdin', '--', 'then', 'winsize', '--', 'exit', '3']);
+  const r = await typeWhenReady(h.dir, bin, { setup: 'stty rows 33 cols 77', ready: /ready\r\n/, input: 'typed\n' });
   t.equal(r.rc, 3, `the process's exit status (${r.stdout})`);
   t.match(r.stdout, /33 77\r\n/, 'the pty has the caller\'s terminal size');
   t.match(r.stdout, /typed\r\n/, 'stdin reached the process');
