@@ -78,8 +78,8 @@ static void apply_extras(const struct extras *x)
 {
 	if (x->sched.len && syscall(SYS_sched_setattr, 0, x->sched.buf, 0) < 0)
 		bail("error setting scheduler: %s", errtext(errno));
-	/* IOPRIO_WHO_PROCESS: runc names its (setsid'd, so alone) process group; runts' process
-	 * may share the caller's group, whose other members are not the container's. */
+	/* IOPRIO_WHO_PROCESS: runc names its (setsid'd, so alone) process group; runts' process is
+	 * setsid'd too, and the process alone is what the spec asks for. */
 	if (x->has_ioprio && syscall(SYS_ioprio_set, 1, 0, x->ioprio) < 0)
 		bail("failed to set io priority: %s", errtext(errno));
 	if (x->has_personality && syscall(SYS_personality, x->personality) < 0)

@@ -497,6 +497,12 @@ int main(int argc, char **argv)
 		default_home(&p);
 		path = look_path(&p);
 	}
+	/* A session of its own, as runc's init and exec'd processes (with a console, attach_console's
+	 * setsid makes the pty its controlling terminal): neither the caller's terminal job control
+	 * nor its process group reach into the container, and criu can dump it (a session leader
+	 * outside the container's pid namespace stops a dump without --shell-job). */
+	if (p.console_sock < 0 && setsid() < 0)
+		bail("setsid failed: %s", errtext(errno));
 	/* The slave is stdio from now on, as in runc: a created container must not hold the
 	 * caller's stdio open (containerd's shim reads `create`'s output to its end). */
 	if (p.console_sock >= 0 &&

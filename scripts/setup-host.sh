@@ -4,8 +4,10 @@
 set -euo pipefail
 # crun: `make bench` compares runts with it too. docker.io: the systemd VM's engines test
 # (test/integration/systemd-vm-engines.test.ts) starts its own dockerd in the VM; on the host
-# nothing of it may run (see policy-rc.d below).
-pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd docker.io)
+# nothing of it may run (see policy-rc.d below). criu: `runts checkpoint`/`restore`, tested in the VM
+# (test/integration/criu-vm.test.ts; Debian 12's criu 3.17 fails on newer host kernels); it has no
+# service.
+pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd docker.io criu)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

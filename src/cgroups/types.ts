@@ -17,6 +17,9 @@ export interface CgroupConfig {
 export interface CgroupManager {
   /** Creates the cgroup in every hierarchy, applies the config's limits (not devices), then moves pid in. */
   apply(pid: number): void;
+  /** Creates the cgroup and applies the limits with no process moved in (restore: criu puts the
+   * restored processes there itself); apply(pid) afterwards only joins pid. */
+  prepare(): void;
   /** exec: moves pid into the container's cgroups, or into the given sub-cgroups of them
    * (controller, "" for cgroup2 -> path below the container's: exec --cgroup, sub.ts). */
   join(pid: number, sub?: Record<string, string>): void;

@@ -1,7 +1,7 @@
 import type { OptSpec } from './args.js';
 import type { ErrorKind } from '../errors.js';
 
-export interface Globals { root: string; systemdCgroup: boolean; debug: boolean }
+export interface Globals { root: string; systemdCgroup: boolean; debug: boolean; /** --criu: the criu binary */ criu?: string }
 
 /** One command: its options, how many positional arguments, and the one library call it makes. */
 export interface Command {

@@ -19,9 +19,6 @@ export const GLOBAL: OptSpec = {
   help: { type: 'boolean', alias: 'h' }, version: { type: 'boolean', alias: 'v' },
 };
 
-/** Commands of runc that runts does not have yet: they say so instead of pretending. */
-const MISSING: Record<string, string> = { checkpoint: 'checkpoint', restore: 'restore' };
-
 function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
 }
@@ -55,10 +52,10 @@ async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
   if (!cmd) {
     const text = helpText(commands, name, rest);
     if (text !== undefined) { out(text); return 0; }
-    if (MISSING[name]) throw new RuntsError('usage', `${name} is not implemented in runts yet`);
     throw new RuntsError('usage', `No help topic for '${name}'`);
   }
-  const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
+  const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug,
+    criu: (g.opts.criu as string | undefined) || undefined };
   try {
     step(`${name} loaded`);
     const text = helpText(commands, name, rest, cmd);

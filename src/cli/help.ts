@@ -8,7 +8,7 @@ const GLOBAL_HELP: [string, string][] = [
   ['--log value', 'set the log file to write runts logs to (default is \'/dev/stderr\')'],
   ['--log-format value', 'set the log format (\'text\' (default), or \'json\') (default: "text")'],
   ['--root value', 'root directory for storage of container state (this should be located in tmpfs) (default: "/run/runts")'],
-  ['--criu value', 'path to the criu binary used for checkpoint and restore (not supported by runts yet)'],
+  ['--criu value', 'path to the criu binary used for checkpoint and restore (default: "criu")'],
   ['--systemd-cgroup', 'enable systemd cgroup support, expects cgroupsPath to be of form "slice:prefix:name" for e.g. "system.slice:runts:434234"'],
   ['--rootless value', 'ignore cgroup permission errors (\'true\', \'false\', or \'auto\') (default: "auto")'],
   ['--help, -h', 'show help'],

@@ -7,6 +7,7 @@ import { runCli, type CommandEntry } from './dispatch.js';
 /* eslint-disable @typescript-eslint/no-require-imports */
 const lifecycle = () => require('./commands/lifecycle.js') as typeof import('./commands/lifecycle.js');
 const cgroupCmds = () => require('./commands/cgroup-cmds.js') as typeof import('./commands/cgroup-cmds.js');
+const criuCmds = () => require('./commands/checkpoint.js') as typeof import('./commands/checkpoint.js');
 const specCmds = () => require('./commands/spec.js') as typeof import('./commands/spec.js');
 
 export const COMMANDS: CommandEntry[] = [
@@ -23,6 +24,8 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'ps', load: () => cgroupCmds().psCmd },
   { name: 'update', load: () => cgroupCmds().updateCmd },
   { name: 'events', load: () => cgroupCmds().eventsCmd },
+  { name: 'checkpoint', load: () => criuCmds().checkpointCmd },
+  { name: 'restore', load: () => criuCmds().restoreCmd },
   { name: 'spec', load: () => specCmds().specCmd },
   { name: 'features', load: () => specCmds().featuresCmd },
 ];

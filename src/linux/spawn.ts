@@ -31,10 +31,10 @@ function posixCheck(ret: number, op: string, what: string): void {
 
 /**
  * Runs exe (a path, or an fd such as exe-seal's: executed through /proc/self/fd) with argv
- * (argv[0] included) and an empty environment; fds[i] becomes fd i in the child, nothing else is
+ * (argv[0] included) and an empty environment (or env's NAME=VALUE entries); fds[i] becomes fd i in the child, nothing else is
  * inherited (everything runts opens is close-on-exec). Returns the pid.
  */
-export function spawnWithFds(exe: string | number, argv: string[], fds: number[]): number {
+export function spawnWithFds(exe: string | number, argv: string[], fds: number[], env: string[] = []): number {
   // Copies above every target first, so that no dup2 overwrites a source still to be used; the
   // executable's fd too (close-on-exec: the kernel has opened it by then).
   const floor = Math.max(HIGH_FD, fds.length);
@@ -50,7 +50,7 @@ export function spawnWithFds(exe: string | number, argv: string[], fds: number[]
     posixCheck(c.attrSigdef(attr, Buffer.alloc(SIGSET_SIZE, 0xff)), 'posix_spawnattr_setsigdefault', argv[0]);
     posixCheck(c.attrSigmask(attr, Buffer.alloc(SIGSET_SIZE)), 'posix_spawnattr_setsigmask', argv[0]);
     const pid = [0];
-    posixCheck(c.spawn(pid, path, fa, attr, [...argv, null], [null]), 'posix_spawn', argv[0]);
+    posixCheck(c.spawn(pid, path, fa, attr, [...argv, null], [...env, null]), 'posix_spawn', argv[0]);
     debug(`stage: started ${argv.join(' ')} (pid ${pid[0]}, fds 0-${fds.length - 1} from ${fds.join(',')})`);
     return pid[0];
   } finally {

@@ -26,7 +26,8 @@ export interface SeccompFeatures {
   enabled: boolean; actions: string[]; operators: string[]; archs: string[]; knownFlags: string[]; supportedFlags: string[];
 }
 
-export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
+/** checkpoint: a criu binary was found (runc's annotation says whether checkpoint/restore work). */
+export function features(seccomp?: SeccompFeatures, checkpoint = false): Record<string, unknown> {
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
@@ -46,7 +47,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
     },
     annotations: {
       'io.github.runts.version': RUNTS_VERSION_TEXT,
-      'org.opencontainers.runc.checkpoint.enabled': 'false',
+      'org.opencontainers.runc.checkpoint.enabled': String(checkpoint),
     },
   };
 }

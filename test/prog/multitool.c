@@ -18,6 +18,7 @@
  *   multitool kill-self SIGNAL    raises SIGNAL (a number)
  *   multitool trap                prints "ready", waits for SIGTERM/SIGINT/SIGHUP, prints "got N", exits 0
  *   multitool hold                waits forever (pause)
+ *   multitool count               prints 0, 1, 2, ... one a line, every 0.1 s, forever (checkpoint/restore)
  *   multitool syscall NAME        calls NAME (getpid, getppid, mkdir, chmod, uname, unshare, ptrace,
  *                                 personality, sethostname, openat2) and prints "ok" or "errno NAME"
  *   multitool sigsys NAME         the same, with a SIGSYS handler that prints "SIGSYS" (seccomp TRAP)
@@ -695,6 +696,13 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "kill-self") && argc > 1) { fflush(stdout); raise(atoi(argv[1])); return 99; }
 	if (!strcmp(c, "trap")) return cmd_trap();
 	if (!strcmp(c, "hold")) { for (;;) pause(); }
+	if (!strcmp(c, "count")) {
+		for (long i = 0;; i++) {
+			struct timespec ts = { 0, 100000000 };
+			printf("%ld\n", i);
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR) ;
+		}
+	}
 	if (!strcmp(c, "syscall") && argc > 1) return cmd_syscall(argv[1]);
 	if (!strcmp(c, "sigsys") && argc > 1) return cmd_sigsys(argv[1]);
 	if (!strcmp(c, "stdin")) return cmd_stdin();

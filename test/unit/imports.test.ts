@@ -18,8 +18,9 @@ const BELOW: Record<string, readonly string[]> = {
   protocol: ['spec', 'linux', 'engine', 'base'],
   cgroups: ['spec', 'linux', 'engine', 'base'],
   seccomp: ['spec', 'linux', 'engine', 'base'],
-  container: ['protocol', 'cgroups', 'seccomp', 'spec', 'linux', 'engine', 'base'],
-  cli: ['container', 'protocol', 'cgroups', 'seccomp', 'spec', 'linux', 'engine', 'base'],
+  criu: ['spec', 'linux', 'engine', 'base'],
+  container: ['protocol', 'cgroups', 'seccomp', 'criu', 'spec', 'linux', 'engine', 'base'],
+  cli: ['container', 'protocol', 'cgroups', 'seccomp', 'criu', 'spec', 'linux', 'engine', 'base'],
   init: ['protocol', 'linux', 'engine', 'base'],
   entry: ['cli', 'init', 'engine', 'base'],
 };

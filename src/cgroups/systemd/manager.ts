@@ -11,6 +11,7 @@ import { FsManager } from '../manager.js';
 import { deviceRules } from '../route.js';
 import type { CgroupStats } from '../stats.js';
 import type { CgroupManager } from '../types.js';
+import { cgroupError } from '../errors.js';
 import { deviceProperties, type DeviceHost } from './device-properties.js';
 import { v1Properties, v2Properties, type Property } from './properties.js';
 import { Systemd } from './systemd.js';
@@ -49,6 +50,11 @@ export class SystemdManager implements CgroupManager {
   private resourceProperties(r: Resources): Property[] {
     const version = () => this.sd.version();
     return this.o.v2 ? v2Properties(r, version) : v1Properties(r, version);
+  }
+
+  /** A unit is started with its first process; a restore would need it started with criu's. */
+  prepare(): void {
+    throw cgroupError('restore with --systemd-cgroup is not supported by runts yet (the unit is made with the init\'s pid)');
   }
 
   apply(pid: number): void {

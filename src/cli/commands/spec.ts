@@ -1,6 +1,7 @@
 import { writeDefaultSpec } from '../../spec/default-spec.js';
 import { features } from '../../spec/features.js';
 import { seccompFeatures } from '../../seccomp/features.js';
+import { hasCriu } from '../../criu/find.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
 
@@ -15,5 +16,5 @@ export const specCmd: Command = {
 
 export const featuresCmd: Command = {
   name: 'features', usage: 'features', args: [0, 0], summary: 'print the features runts implements (JSON)', options: {},
-  run: () => { out(JSON.stringify(features(seccompFeatures()), null, '    ') + '\n'); },
+  run: (g) => { out(JSON.stringify(features(seccompFeatures(), hasCriu(g.criu)), null, '    ') + '\n'); },
 };
