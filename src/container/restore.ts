@@ -27,7 +27,6 @@ import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
-import { checkSupported } from './unsupported.js';
 
 export interface RestoreOpts extends CriuFlags {
   root: string; id: string; bundle: string; criu?: string; systemdCgroup: boolean;
@@ -72,7 +71,6 @@ async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: stri
 /** Restores the container; its pid. On any failure nothing is left behind. */
 async function restoreContainer(o: RestoreOpts): Promise<Saved> {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  checkSupported(spec);
   checkTerminal(spec, o);
   findCriu(o.criu);
   checkImage(o.imagePath);
