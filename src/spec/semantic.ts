@@ -6,7 +6,7 @@
 // MUST and runc merely forgets to check (duplicate rlimits). Where runc has a message for the same
 // rule, its wording follows the path. sysctl keys are checked by src/container/sysctl-check.ts.
 import { ConfigError } from './errors.js';
-import { idmapKind, isBindMount, MS, parseMountOptions } from './mount-options.js';
+import { idmapKind, isBindMount, parseMountOptions } from './mount-options.js';
 import type { Hooks, Mount, Namespace, NamespaceType, Spec } from './types.js';
 
 export function checkSemantics(spec: Spec): void {
