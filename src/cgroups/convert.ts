@@ -1,4 +1,5 @@
 // Values the OCI spec defines for cgroup v1, converted for cgroup v2 the way runc converts them.
+import { RuntsError } from '../errors.js';
 
 /**
  * cpu.shares [2, 262144] (default 1024) -> cpu.weight [1, 10000] (default 100). runc's current
@@ -28,8 +29,8 @@ export function swapToV2(swap: number, memory: number): number {
   if (memory === -1 && swap === 0) return -1; // unlimited memory and swap unset: both unlimited, as on v1
   if (swap === -1 || swap === 0) return swap;
   if (memory === -1) return swap;
-  if (memory === 0) throw new Error('unable to set swap limit without memory limit');
-  if (memory < 0) throw new Error(`invalid memory value: ${memory}`);
-  if (swap < memory) throw new Error('memory+swap limit should be >= memory limit');
+  if (memory === 0) throw new RuntsError('config', 'unable to set swap limit without memory limit');
+  if (memory < 0) throw new RuntsError('config', `invalid memory value: ${memory}`);
+  if (swap < memory) throw new RuntsError('config', 'memory+swap limit should be >= memory limit');
   return swap - memory;
 }

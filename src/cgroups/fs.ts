@@ -2,7 +2,8 @@
 // Writes never create files (cgroupfs files exist or the controller is missing).
 import { closeSync, constants, existsSync, openSync, readFileSync, readdirSync, rmdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { CgroupError, causeText, errCode, fileError } from './errors.js';
+import { causeText, errCode, fileError, cgroupError } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 /** 2^64-1 as the kernel prints "max" (a double: it rounds to 2^64); callers treat it as "unlimited". */
 export const MAX_U64 = 2 ** 64;
@@ -14,9 +15,7 @@ export function writeValue(dir: string, file: string, value: string | number): v
     fd = openSync(join(dir, file), constants.O_WRONLY | constants.O_TRUNC);
     writeSync(fd, text);
   } catch (e) {
-    const err = fileError(`set ${file} to ${oneLine(text)}`, dir, e);
-    err.file = file;
-    throw err;
+    throw fileError(`set ${file} to ${oneLine(text)}`, dir, e, '', file);
   } finally { if (fd >= 0) closeSync(fd); }
 }
 
@@ -43,13 +42,13 @@ export function hasFile(dir: string, file: string): boolean {
 export function parseU64(text: string): number {
   if (text === 'max') return MAX_U64;
   const n = Number(text);
-  if (!Number.isFinite(n) || text === '') throw new Error(`not a number: ${JSON.stringify(text)}`);
+  if (!Number.isFinite(n) || text === '') throw new RuntsError('runtime', `not a number: ${JSON.stringify(text)}`);
   return n < 0 ? 0 : n;
 }
 
 export function readU64(dir: string, file: string): number {
   const text = readValue(dir, file);
-  try { return parseU64(text); } catch (e) { throw new CgroupError(`parse ${file} in ${dir}: ${(e as Error).message}`); }
+  try { return parseU64(text); } catch (e) { throw cgroupError(`parse ${file} in ${dir}: ${(e as Error).message}`); }
 }
 
 /** "key value" lines (memory.stat, cpu.stat, ...) as a map; unparsable lines are an error. */
@@ -58,7 +57,7 @@ export function readKeyValues(dir: string, file: string): Record<string, number>
   for (const line of readValue(dir, file).split('\n')) {
     if (!line) continue;
     const [k, v, more] = line.split(' ');
-    if (v === undefined || more !== undefined) throw new CgroupError(`parse ${file} in ${dir}: malformed line ${JSON.stringify(line)}`);
+    if (v === undefined || more !== undefined) throw cgroupError(`parse ${file} in ${dir}: malformed line ${JSON.stringify(line)}`);
     out[k] = parseU64(v);
   }
   return out;
@@ -73,7 +72,7 @@ export function sleepMs(ms: number): void {
 export function joinCgroup(dir: string, pid: number): void {
   for (let i = 0; ; i++) {
     try { writeValue(dir, 'cgroup.procs', pid); return; } catch (e) {
-      if ((e as CgroupError).code !== 'EINVAL' || i >= 4) throw e;
+      if (errCode(e) !== 'EINVAL' || i >= 4) throw e;
       sleepMs(30);
     }
   }
@@ -98,6 +97,6 @@ export function subdirs(dir: string): string[] {
 export function removeCgroupDir(dir: string): void {
   for (const d of subdirs(dir)) removeCgroupDir(join(dir, d));
   try { rmdirSync(dir); } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new CgroupError(`remove ${dir}: ${causeText(e)}`, errCode(e));
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw cgroupError(`remove ${dir}: ${causeText(e)}`, { code: errCode(e) }, e);
   }
 }

@@ -9,10 +9,10 @@ import { SystemdManager } from './systemd/manager.js';
 import { pid1Cgroups, unitDirs } from './systemd/paths.js';
 import { parseSystemdPath, unitCgroupPath } from './systemd/unit-name.js';
 import type { CgroupConfig, CgroupLayout, CgroupManager } from './types.js';
+import { RuntsError } from '../errors.js';
 
 export type { CgroupConfig, CgroupLayout, CgroupManager, HierarchyMount, LayoutFeatures } from './types.js';
 export type { CgroupStats } from './stats.js';
-export { CgroupError } from './errors.js';
 export { detectLayout } from './layout.js';
 export { parseSubCgroups, subCgroupDirs } from './sub.js';
 
@@ -27,8 +27,8 @@ function mountsOf(layout: CgroupLayout): Record<string, string> {
 function checkSystemd(cfg: CgroupConfig): void {
   let dir = false;
   try { dir = lstatSync('/run/systemd/system').isDirectory(); } catch { /* not booted with systemd */ }
-  if (!dir) throw new Error('systemd cgroup manager: systemd is not running');
-  if (cfg.rootless) throw new Error('systemd cgroup manager: rootless containers (the user manager) are not supported by runts');
+  if (!dir) throw new RuntsError('runtime', 'systemd cgroup manager: systemd is not running');
+  if (cfg.rootless) throw new RuntsError('runtime', 'systemd cgroup manager: rootless containers (the user manager) are not supported by runts');
 }
 
 function newSystemdManager(cfg: CgroupConfig, layout: CgroupLayout): CgroupManager {

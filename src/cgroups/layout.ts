@@ -6,6 +6,7 @@ import { release } from 'node:os';
 import { join } from 'node:path';
 import { parseMountinfo, type MountInfo } from '../linux/mountinfo.js';
 import type { CgroupLayout, HierarchyMount, LayoutFeatures } from './types.js';
+import { RuntsError } from '../errors.js';
 
 export { parseMountinfo };
 
@@ -92,7 +93,7 @@ export function buildLayout(src: LayoutSources): CgroupLayout {
   };
   const hasV1 = Object.keys(v1).some((k) => !k.startsWith('name='));
   const mode = v2 ? (hasV1 ? 'hybrid' : 'v2') : 'v1';
-  if (!v2 && !Object.keys(v1).length) throw new Error('cgroup: no cgroup filesystem is mounted (see /proc/self/mountinfo)');
+  if (!v2 && !Object.keys(v1).length) throw new RuntsError('runtime', 'cgroup: no cgroup filesystem is mounted (see /proc/self/mountinfo)');
   return { mode, v1, v2, enabled, own: parseSelfCgroup(src.selfCgroup), features: features(src, v1, !!v2) };
 }
 

@@ -1,8 +1,9 @@
 // The cgroupfs manager for v1, v2 and hybrid hosts: one directory per joined hierarchy
 // (v1 controller names, and "" for cgroup2), all handled through the same paths map.
 import { existsSync, mkdirSync } from 'node:fs';
+import { SIGKILL } from '../linux/constants.js';
 import type { Device, Resources } from '../spec/types.js';
-import { CgroupError, errCode, fileError } from './errors.js';
+import { errCode, fileError, causeText, cgroupError } from './errors.js';
 import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
 import { applyDevices, applyLimits, applyResources, deviceRules, plan, type Target } from './route.js';
 import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
@@ -14,8 +15,8 @@ import { oomCountV1 } from './v1/memory.js';
 import { createV2 } from './v2/create.js';
 import { oomCountV2 } from './v2/memory.js';
 import { freezeV2, frozenV2, hasFreezerV2, thawV2 } from './v2/freezer.js';
+import { isKind, messageOf } from '../errors.js';
 
-const SIGKILL = 9;
 
 export interface ManagerOptions {
   hugePageSizes: string[];
@@ -95,12 +96,12 @@ export class FsManager implements CgroupManager {
     const why = n ? `is not empty: ${n} process(es) found` : this.frozen() ? 'is frozen' : '';
     if (!why) return;
     this.foreign = true;
-    throw new CgroupError(`the container's cgroup ${this.pidDir()} ${why}`);
+    throw cgroupError(`the container's cgroup ${this.pidDir()} ${why}`);
   }
 
   join(pid: number, sub: Record<string, string> = {}): void {
     let dirs: Record<string, string>;
-    try { dirs = subCgroupDirs(this.dirs, sub); } catch (e) { throw new CgroupError((e as Error).message); }
+    try { dirs = subCgroupDirs(this.dirs, sub); } catch (e) { throw cgroupError((e as Error).message); }
     for (const dir of Object.values(dirs)) joinCgroup(dir, pid);
   }
 
@@ -112,13 +113,13 @@ export class FsManager implements CgroupManager {
   freeze(): void {
     if (this.dirs.freezer) freezeV1(this.dirs.freezer);
     else if (this.dirs[''] && hasFreezerV2(this.dirs[''])) freezeV2(this.dirs['']);
-    else throw new CgroupError('cannot freeze: the container has no freezer cgroup');
+    else throw cgroupError('cannot freeze: the container has no freezer cgroup');
   }
 
   thaw(): void {
     if (this.dirs.freezer) thawV1(this.dirs.freezer);
     else if (this.dirs[''] && hasFreezerV2(this.dirs[''])) thawV2(this.dirs['']);
-    else throw new CgroupError('cannot thaw: the container has no freezer cgroup');
+    else throw cgroupError('cannot thaw: the container has no freezer cgroup');
   }
 
   frozen(): boolean {
@@ -176,7 +177,8 @@ export class FsManager implements CgroupManager {
       left = left.filter((d) => { try { removeCgroupDir(d); return false; } catch (e) { last = e; return true; } });
       if (!left.length) return;
       if (errCode(last) !== 'EBUSY' || Date.now() > deadline) {
-        throw new CgroupError(`remove ${left.join(', ')}: ${(last as Error).message.replace(/^cgroup: remove \S+: /, '')}`, errCode(last));
+        const why = isKind(last, 'cgroup') ? causeText(last.cause) : messageOf(last);
+        throw cgroupError(`remove ${left.join(', ')}: ${why}`, { code: errCode(last) }, last);
       }
       sleepMs(delay);
     }

@@ -5,8 +5,8 @@
 //   missing          -> the relative path "<id>".
 // ".." can never climb out of a hierarchy (runc's CleanPath).
 import { posix } from 'node:path';
-import { CgroupError } from './errors.js';
 import type { CgroupLayout, HierarchyMount } from './types.js';
+import { cgroupError } from './errors.js';
 
 /** The v1 hierarchies a container joins (runc's subsystem list, plus the systemd named one). */
 export const JOINED_V1 = ['cpuset', 'devices', 'memory', 'cpu', 'cpuacct', 'pids', 'blkio', 'hugetlb', 'net_cls',
@@ -24,7 +24,7 @@ export function cleanPath(p: string): string {
 /** The cgroup path inside each hierarchy, before the hierarchy's mount or own cgroup is added. */
 export function innerPath(id: string, cgroupsPath?: string): string {
   const inner = cgroupsPath ? cleanPath(cgroupsPath) : cleanPath(id);
-  if (inner === '/' || inner === '.') throw new CgroupError(`cgroupsPath ${JSON.stringify(cgroupsPath ?? id)} names the root cgroup`);
+  if (inner === '/' || inner === '.') throw cgroupError(`cgroupsPath ${JSON.stringify(cgroupsPath ?? id)} names the root cgroup`);
   return inner;
 }
 
@@ -36,7 +36,7 @@ function belowRoot(own: string, mountRoot: string): string {
 
 function dirIn(m: HierarchyMount, own: string | undefined, inner: string, key: string): string {
   if (inner.startsWith('/')) return posix.join(m.mountpoint, inner);
-  if (own === undefined) throw new CgroupError(`no own cgroup for ${key || 'cgroup2'} in /proc/self/cgroup (needed for the relative cgroupsPath ${inner})`);
+  if (own === undefined) throw cgroupError(`no own cgroup for ${key || 'cgroup2'} in /proc/self/cgroup (needed for the relative cgroupsPath ${inner})`);
   return posix.join(m.mountpoint, belowRoot(own, m.root), inner);
 }
 

@@ -4,7 +4,7 @@
 import type { Device, Resources } from '../spec/types.js';
 import { defaultDeviceRules } from './devices/defaults.js';
 import { fromSpec, type DevRule } from './devices/rule.js';
-import { CgroupError, unsupported } from './errors.js';
+import { unsupported, isFileError, cgroupError } from './errors.js';
 import { resourceOf } from './resource-names.js';
 import { v1Controllers, type V1Controller } from './v1/index.js';
 import { setDevicesV1 } from './v1/devices.js';
@@ -12,6 +12,7 @@ import { v2Controllers, type V2Controller } from './v2/index.js';
 import { controllersOf } from './v2/create.js';
 import { setDevicesV2 } from './v2/devices.js';
 import { setUnified } from './v2/unified.js';
+import { type RuntsError } from '../errors.js';
 
 /** v1 hierarchy -> the v2 controller that takes the same settings. */
 const V2_OF: Record<string, string> = { cpuset: 'cpuset', memory: 'memory', cpu: 'cpu', pids: 'pids', blkio: 'io', hugetlb: 'hugetlb', rdma: 'rdma' };
@@ -51,11 +52,10 @@ function missing(t: Target, c: V1Controller, r: Resources): void {
 
 /** A failed write names the setting as well as the file: "linux.resources.memory.limit: set ...". */
 function named(e: unknown): unknown {
-  const resource = e instanceof CgroupError && e.file ? resourceOf(e.file) : undefined;
+  const resource = isFileError(e) ? resourceOf(e.detail.file!) : undefined;
   if (!resource) return e;
-  const err = new CgroupError(`${resource}: ${(e as Error).message.replace(/^cgroup: /, '')}`, (e as CgroupError).code);
-  err.file = (e as CgroupError).file;
-  return err;
+  const { code, file, reason } = (e as RuntsError).detail;
+  return cgroupError(`${resource}: ${reason}`, { code, file }, e);
 }
 
 function setControllers(t: Target, r: Resources): void {
@@ -76,7 +76,7 @@ function setDevices(t: Target, rules: DevRule[]): void {
   try {
     if (t.dirs.devices) setDevicesV1(t.dirs.devices, rules);
     else if (t.dirs['']) setDevicesV2(t.dirs[''], rules);
-    else throw new CgroupError('cannot set linux.resources.devices (devices.allow): no devices controller on this host');
+    else throw cgroupError('cannot set linux.resources.devices (devices.allow): no devices controller on this host');
   } catch (e) {
     if (!t.rootless) throw e; // as runc: device rules are best effort for rootless containers
   }

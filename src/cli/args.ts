@@ -2,13 +2,12 @@
 // written -name or --name, its value =joined or the next argument, options stop at the first
 // positional argument (or after "--"), an array option collects every use, and an unknown option
 // is an error, each in Go's words. (yargs-parser did this until it was a tenth of a `runts start`.)
+import { RuntsError } from '../errors.js';
 
 /** 'number' is an unsigned integer: runc's numeric flags (--preserve-fds) are Go uints. */
 export type OptType = 'string' | 'boolean' | 'number' | 'array';
 export interface OptDef { type: OptType; alias?: string; default?: unknown; describe?: string }
 export type OptSpec = Record<string, OptDef>;
-
-export class UsageError extends Error {}
 
 function lookup(spec: OptSpec, name: string): [string, OptDef] | undefined {
   if (spec[name]) return [name, spec[name]];
@@ -24,11 +23,11 @@ const GO_BOOL: Record<string, boolean> = {
 function convert(def: OptDef, name: string, value: string | undefined): unknown {
   if (def.type === 'boolean') {
     if (value === undefined) return true;
-    if (!(value in GO_BOOL)) throw new UsageError(`invalid boolean value "${value}" for -${name}: parse error`);
+    if (!(value in GO_BOOL)) throw new RuntsError('usage', `invalid boolean value "${value}" for -${name}: parse error`);
     return GO_BOOL[value];
   }
-  if (value === undefined) throw new UsageError(`flag needs an argument: -${name}`);
-  if (def.type === 'number' && !/^\d+$/.test(value)) throw new UsageError(`invalid value "${value}" for flag -${name}: parse error`);
+  if (value === undefined) throw new RuntsError('usage', `flag needs an argument: -${name}`);
+  if (def.type === 'number' && !/^\d+$/.test(value)) throw new RuntsError('usage', `invalid value "${value}" for flag -${name}: parse error`);
   return def.type === 'number' ? Number(value) : value;
 }
 
@@ -70,7 +69,7 @@ export function parseArgs(argv: string[], spec: OptSpec): Parsed {
     const eq = body.indexOf('=');
     const name = eq < 0 ? body : body.slice(0, eq);
     const found = lookup(spec, name);
-    if (!found) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (!found) throw new RuntsError('usage', `flag provided but not defined: -${name}`);
     const [key, def] = found;
     let value = eq < 0 ? undefined : body.slice(eq + 1);
     // A separate value is the next argument, whatever it looks like ("-" or "-1"), as in Go.
@@ -87,5 +86,5 @@ export function requireArgs(cmd: string, args: string[], min: number, max = min)
   if (args.length >= min && args.length <= max) return;
   const how = min === max ? 'exactly' : args.length < min ? 'a minimum of' : 'a maximum of';
   const n = args.length < min ? min : max;
-  throw new UsageError(`"${cmd}" requires ${how} ${n} argument(s)`);
+  throw new RuntsError('usage', `"${cmd}" requires ${how} ${n} argument(s)`);
 }

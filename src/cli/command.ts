@@ -1,4 +1,5 @@
 import type { OptSpec } from './args.js';
+import type { ErrorKind } from '../errors.js';
 
 export interface Globals { root: string; systemdCgroup: boolean; debug: boolean }
 
@@ -12,7 +13,7 @@ export interface Command {
   keepOrder?: boolean;
   args: [min: number, max: number];
   options: OptSpec;
-  /** exit status for errors (runc: 255 for exec, 1 otherwise) */
-  errorStatus?: number;
+  /** the kind of every error of the command, whatever failed (exec's: its exit status is 255, as runc's) */
+  errorKind?: ErrorKind;
   run(g: Globals, opts: Record<string, unknown>, args: string[]): void | number | Promise<void | number>;
 }

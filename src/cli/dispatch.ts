@@ -2,12 +2,13 @@
 // Parses, dispatches to one command, and is the one place that logs an error and exits. The
 // table of commands, each loaded when it runs, is main.ts's.
 import { OCI_VERSION } from '../spec/types.js';
-import { parseArgs, reorderArgs, requireArgs, UsageError, type OptSpec } from './args.js';
+import { parseArgs, reorderArgs, requireArgs, type OptSpec } from './args.js';
 import { commandHelp, globalHelp } from './help.js';
 import type { Command, Globals } from './command.js';
 import { log, out, setupLog } from './log.js';
 import { errorLine } from '../linux/errors.js';
 import { step } from '../engine/trace.js';
+import { asKind, exitStatus, RuntsError } from '../errors.js';
 
 declare const RUNTS_VERSION: string, RUNTS_COMMIT: string;
 
@@ -35,7 +36,7 @@ const loadAll = (commands: CommandEntry[]) => commands.map((c) => c.load());
 function helpText(commands: CommandEntry[], name: string, rest: string[], cmd?: Command): string | undefined {
   if (name === 'help' || name === 'h') {
     const c = commands.find((x) => x.name === rest[0])?.load();
-    if (rest[0] && !c) throw new UsageError(`No help topic for '${rest[0]}'`);
+    if (rest[0] && !c) throw new RuntsError('usage', `No help topic for '${rest[0]}'`);
     return c ? commandHelp(c) : globalHelp(loadAll(commands));
   }
   if (!cmd) return undefined;
@@ -54,8 +55,8 @@ async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
   if (!cmd) {
     const text = helpText(commands, name, rest);
     if (text !== undefined) { out(text); return 0; }
-    if (MISSING[name]) throw new Error(`${name} is not implemented in runts yet`);
-    throw new UsageError(`No help topic for '${name}'`);
+    if (MISSING[name]) throw new RuntsError('usage', `${name} is not implemented in runts yet`);
+    throw new RuntsError('usage', `No help topic for '${name}'`);
   }
   const globals: Globals = { root: g.opts.root as string, systemdCgroup: !!g.opts['systemd-cgroup'], debug: !!g.opts.debug };
   try {
@@ -66,13 +67,13 @@ async function main(argv: string[], commands: CommandEntry[]): Promise<number> {
     requireArgs(name, p.args, cmd.args[0], cmd.args[1]);
     return (await cmd.run(globals, p.opts, p.args)) ?? 0;
   } catch (e) {
-    throw Object.assign(e as Error, { status: cmd.errorStatus ?? 1 });
+    throw cmd.errorKind ? asKind(e, cmd.errorKind) : e;
   }
 }
 
 export function runCli(commands: CommandEntry[]): void {
   main(process.argv.slice(2), commands).then(
     (code) => { step('exit'); process.exit(code); },
-    (e: Error & { status?: number }) => { log('error', errorLine(e)); process.exit(e.status ?? 1); },
+    (e: unknown) => { log('error', errorLine(e)); process.exit(exitStatus(e)); },
   );
 }

@@ -2,7 +2,7 @@
 // one line per message in the log file (JSON objects {"level","msg","time"} with
 // --log-format json, logfmt-style text otherwise). Logged once, at the top.
 import { appendFileSync, writeSync } from 'node:fs';
-import { setLogSink } from '../linux/log-sink.js';
+import { setLogSink } from '../log-sink.js';
 
 export interface LogOpts { log?: string; logFormat: string; debug: boolean }
 let opts: LogOpts = { logFormat: 'text', debug: false };

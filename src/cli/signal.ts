@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { UsageError } from './args.js';
+import { RuntsError } from '../errors.js';
 
 /** A signal by name (with or without SIG) or number, as runc's kill takes it; 0 checks that
  * the process is there (kill(2)'s null signal). */
@@ -12,5 +12,5 @@ export function parseSignal(text: string): number {
     const n = (constants.signals as Record<string, number>)[name];
     if (n) return n;
   }
-  throw new UsageError(`unknown signal "${text}"`);
+  throw new RuntsError('usage', `unknown signal "${text}"`);
 }

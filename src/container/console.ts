@@ -3,15 +3,15 @@
 // of a socketpair whose other end runts keeps to proxy the pty itself (src/container/tty-proxy.ts).
 import { closeSync, openSync } from 'node:fs';
 import { connectUnixPath, socketPair } from '../linux/fd.js';
-import { SysError } from '../linux/errors.js';
 import { recvFd } from '../linux/fd-transfer.js';
 import { getWinSize, isTty, type WinSize } from '../linux/tty.js';
 import type { Process } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
+import { RuntsError } from '../errors.js';
+import { sysError } from '../linux/errors.js';
 
 export function checkConsole(terminal: boolean, socket: string | undefined, detached: boolean): void {
-  if (detached && terminal && !socket) throw new RuntimeError('cannot allocate tty if runc will detach without setting console socket');
-  if ((!detached || !terminal) && socket) throw new RuntimeError('cannot use console socket if runc will not detach or allocate tty');
+  if (detached && terminal && !socket) throw new RuntsError('runtime', 'cannot allocate tty if runc will detach without setting console socket');
+  if ((!detached || !terminal) && socket) throw new RuntsError('runtime', 'cannot use console socket if runc will not detach or allocate tty');
 }
 
 /** What a foreground terminal keeps: the pty master and the host's terminal. */
@@ -33,7 +33,7 @@ export interface ConsoleSocket {
 function hostConsole(): { fd: number; closeHost: boolean } {
   for (const fd of [2, 1, 0]) if (isTty(fd)) return { fd, closeHost: false };
   try { return { fd: openSync('/dev/tty', 'r'), closeHost: true }; } catch (e) {
-    throw new SysError('open', -((e as NodeJS.ErrnoException).errno ?? 0), '/dev/tty');
+    throw sysError('open', -((e as NodeJS.ErrnoException).errno ?? 0), '/dev/tty');
   }
 }
 

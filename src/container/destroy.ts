@@ -1,16 +1,16 @@
 // Stopping and undoing: kill the init and wait until it is gone, detach the mounts of a container
 // without a mount namespace, remove the cgroups, run the poststop hooks (each failure is a
 // warning), remove the state dir.
+import { SIGKILL } from '../linux/constants.js';
 import { closeFd, pidfdOpen, pidfdSignal, pidfdWait, reapIfChild } from '../linux/process.js';
 import { runHook } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
-import { warn } from '../linux/log-sink.js';
+import { warn } from '../log-sink.js';
 import { savedCgroup } from './cgroup.js';
 import { removeStateDir, type Saved } from './store.js';
 import { detachRootfsBind } from './host-mounts.js';
 import { isAlive, stateDoc } from './status.js';
 
-const SIGKILL = 9;
 
 /** SIGKILLs pid and waits until it has exited (and reaps it if it is our child). */
 export function killAndReap(pid: number): void {

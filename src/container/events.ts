@@ -2,10 +2,11 @@
 // event every interval and an {"type":"oom","id":...} event as soon as the memory cgroup reports
 // one, until the container stops.
 import type { CgroupManager } from '../cgroups/index.js';
-import { RuntimeError, errNotRunning } from './errors.js';
+import { errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir, type Saved } from './store.js';
 import { status } from './status.js';
+import { RuntsError } from '../errors.js';
 
 /** How often the OOM counter is read while streaming (runc is woken by an eventfd instead). */
 const OOM_POLL_MS = 100;
@@ -14,7 +15,7 @@ function running(root: string, id: string): { saved: Saved; cg: CgroupManager } 
   const saved = readSaved(root, id);
   if (status(stateDir(root, id), saved) === 'stopped') throw errNotRunning();
   const cg = savedCgroup(saved);
-  if (!cg) throw new RuntimeError('container has no cgroup to read events from');
+  if (!cg) throw new RuntsError('runtime', 'container has no cgroup to read events from');
   return { saved, cg };
 }
 

@@ -7,8 +7,8 @@ import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
 import { validatePart } from '../spec/validate.js';
 import type { Process } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
 import { checkProcessSupported } from './unsupported.js';
+import { RuntsError } from '../errors.js';
 
 export interface ExecProcessOpts {
   processFile?: string; args: string[]; tty: boolean; cwd?: string; env: string[]; user?: string;
@@ -23,7 +23,7 @@ const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sb
  * gid) is 0, a missing cwd "/"; args are required.
  */
 function fromFile(path: string): Process {
-  const fail = (msg: string) => new RuntimeError(msg);
+  const fail = (msg: string) => new RuntsError('runtime', msg);
   const p = parseJsonText(readInputFile(path, path, fail, { pipe: true }), path, fail) as Record<string, unknown>;
   if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
     p.user ??= {};
@@ -33,13 +33,13 @@ function fromFile(path: string): Process {
   }
   validatePart(p, 'process', path);
   const proc = p as unknown as Process;
-  if (!proc.args?.length) throw new RuntimeError(`${path}: /args: must not be empty: it names the program to run`);
+  if (!proc.args?.length) throw new RuntsError('runtime', `${path}: /args: must not be empty: it names the program to run`);
   return proc;
 }
 
 /** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
 function atoi(text: string, what: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new RuntimeError(`parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
+  if (!/^[+-]?\d+$/.test(text)) throw new RuntsError('runtime', `parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
   return Number(text);
 }
 
@@ -49,14 +49,14 @@ function parseUser(text: string): { uid: number; gid?: number } {
 }
 
 function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
-  if (!o.args.length) throw new RuntimeError('exec: no command given: pass arguments or --process');
+  if (!o.args.length) throw new RuntsError('runtime', 'exec: no command given: pass arguments or --process');
   const p: Process = structuredClone(base ?? { cwd: '/', user: { uid: 0, gid: 0 } });
   p.args = o.args;
   p.terminal = o.tty;
   p.env = [...(p.env ?? []), ...o.env];
   if (o.cwd) p.cwd = o.cwd;
   if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
-  for (const g of o.additionalGids) if (g < 0) throw new RuntimeError(`additional-gids must be a positive number ${g}`);
+  for (const g of o.additionalGids) if (g < 0) throw new RuntsError('runtime', `additional-gids must be a positive number ${g}`);
   if (o.additionalGids.length) p.user.additionalGids = [...(p.user.additionalGids ?? []), ...o.additionalGids];
   if (o.noNewPrivs) p.noNewPrivileges = true;
   if (o.apparmor) p.apparmorProfile = o.apparmor;

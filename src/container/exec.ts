@@ -5,7 +5,6 @@ import { closeSync } from 'node:fs';
 import { MSG } from '../protocol/messages.js';
 import { writeMessage } from '../protocol/framing.js';
 import { startTime } from '../linux/process.js';
-import { RuntimeError } from './errors.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { savedCgroup } from './cgroup.js';
@@ -21,6 +20,7 @@ import { awaitExec } from './await-exec.js';
 import type { Process } from '../spec/types.js';
 import { readSaved, stateDir, writeFileAtomic, type Saved } from './store.js';
 import { stateDoc, status } from './status.js';
+import { RuntsError } from '../errors.js';
 
 export interface ExecOpts extends ExecProcessOpts {
   root: string; id: string; detach: boolean; pidFile?: string; preserveFds: number; ignorePaused: boolean;
@@ -35,15 +35,15 @@ function subCgroups(o: ExecOpts, saved: Saved): Record<string, string> {
     const sub = parseSubCgroups(o.cgroup ?? []);
     subCgroupDirs(saved.cgroupPaths ?? {}, sub);
     return sub;
-  } catch (e) { throw new RuntimeError((e as Error).message); }
+  } catch (e) { throw new RuntsError('runtime', (e as Error).message); }
 }
 
 function checkStatus(o: ExecOpts): ReturnType<typeof readSaved> {
   const saved = readSaved(o.root, o.id);
   const st = status(stateDir(o.root, o.id), saved);
-  if (st === 'stopped') throw new RuntimeError('cannot exec in a stopped container');
-  if (st === 'creating') throw new RuntimeError('cannot exec in a container that is being created');
-  if (st === 'paused' && !o.ignorePaused) throw new RuntimeError('cannot exec in a paused container (use --ignore-paused to override)');
+  if (st === 'stopped') throw new RuntsError('runtime', 'cannot exec in a stopped container');
+  if (st === 'creating') throw new RuntsError('runtime', 'cannot exec in a container that is being created');
+  if (st === 'paused' && !o.ignorePaused) throw new RuntsError('runtime', 'cannot exec in a paused container (use --ignore-paused to override)');
   return saved;
 }
 
@@ -82,7 +82,7 @@ function converse(o: ExecOpts, saved: Saved, process: Process, consoleSock: Cons
     }));
     // the seccomp agent gets the exec'd process's pid and the state "running", as from runc
     const failure = awaitExec(fd, (n) => sendListener(saved.spec.linux?.seccomp, pid, n, stateDoc(saved, 'running')));
-    if (failure) throw new RuntimeError(`unable to start container process: ${failure}`);
+    if (failure) throw new RuntsError('runtime', `unable to start container process: ${failure}`);
     return pid;
   } finally { closeSync(fd); }
 }

@@ -11,10 +11,10 @@ import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
 import { spawnWithFds } from '../linux/spawn.js';
-import { idmapKind, isBindMount, MS, parseMountOptions } from '../spec/mount-options.js';
+import { idmapKind, isBindMount, MS, parseMountOptions } from '../linux/mount-options.js';
 import type { IDMapping, Mount, Spec } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
 import { nsPathAttr } from './plan.js';
+import { RuntsError } from '../errors.js';
 
 /** mntns: the path of the init's mount namespace; helper: runts-idmap's sealed fd. */
 export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: () => number }
@@ -75,7 +75,7 @@ function idmappedMount(c: IdmapContext, index: number): Mount {
   const m = c.spec.mounts?.[index];
   const bind = !!m && isBindMount(m);
   const userns = !!c.spec.linux?.namespaces?.some((n) => n.type === 'user');
-  if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntimeError(`protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
+  if (!m || (idmapKind(m) === 'none' && !(bind && userns))) throw new RuntsError('runtime', `protocol: mount ${index} is neither id-mapped nor a bind in a user namespace`);
   return m;
 }
 
@@ -97,7 +97,7 @@ export function serveMountRequests(fd: number, c: IdmapContext, until: number, f
       tree = idmappedSource(c, index);
     } catch (e) {
       const m = idmappedMount(c, index);
-      throw new RuntimeError(`mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
+      throw new RuntsError('runtime', `mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
     }
     try { sendWithFd(fd, encode(MSG.MOUNT_FD), tree); } finally { closeSync(tree); }
   }

@@ -14,9 +14,9 @@ import { SealedExecutables } from '../linux/exe-seal.js';
 import type { Attr } from '../protocol/framing.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { idMapText, serveMountRequests } from './idmap.js';
-import { RuntimeError } from './errors.js';
 import { INIT_ENTRY, libDir, selfExe } from '../engine/layout.js';
 import { step, tracing } from '../engine/trace.js';
+import { RuntsError } from '../errors.js';
 
 export interface LaunchOpts {
   id: string; spec: Spec; bundle: string; rootfs: string; noPivot: boolean; noNewKeyring: boolean;
@@ -59,7 +59,7 @@ export class Stages {
  * runts-nsexec's fd numbers. */
 export function spawnStage(stages: Stages, preserveFds: number, extra: number[], engine: boolean): { fd: number; fds: StageFds } {
   for (let fd = 3; fd < 3 + preserveFds; fd++) {
-    if (!isOpen(fd)) throw new RuntimeError(`--preserve-fds ${preserveFds}: fd ${fd} is not open`);
+    if (!isOpen(fd)) throw new RuntsError('runtime', `--preserve-fds ${preserveFds}: fd ${fd} is not open`);
   }
   const exe = stages.fd('nsexec'), sealed = [stages.fd('finalize'), ...(engine ? [stages.fd('engine')] : [])];
   const [mine, theirs] = socketPair();

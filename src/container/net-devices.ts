@@ -8,7 +8,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { attrsOf, cString, IFA_ADDRESS, IFA_FLAGS, IFA_LOCAL, IFF_UP, ifinfo, IFLA_IFNAME, IFLA_NET_NS_FD, Netlink, RTM, rtattr, u32 } from '../linux/netlink.js';
 import type { Spec } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 const IFA_F_PERMANENT = 0x80, RT_SCOPE_UNIVERSE = 0;
 
@@ -16,12 +16,12 @@ const IFA_F_PERMANENT = 0x80, RT_SCOPE_UNIVERSE = 0;
 export function checkNetDevices(spec: Spec): void {
   const devices = spec.linux?.netDevices;
   if (!devices || !Object.keys(devices).length) return;
-  if (!spec.linux?.namespaces?.some((n) => n.type === 'network')) throw new RuntimeError('unable to move network devices without a NET namespace');
-  if (process.getuid?.() !== 0) throw new RuntimeError('network devices are not supported for rootless containers');
+  if (!spec.linux?.namespaces?.some((n) => n.type === 'network')) throw new RuntsError('runtime', 'unable to move network devices without a NET namespace');
+  if (process.getuid?.() !== 0) throw new RuntsError('runtime', 'network devices are not supported for rootless containers');
   for (const [name, d] of Object.entries(devices)) {
     for (const n of [name, d.name]) {
       if (n !== undefined && (n === '' || n === '.' || n === '..' || Buffer.byteLength(n) > 15 || /[/:\s]/.test(n))) {
-        throw new RuntimeError(`invalid network device name ${JSON.stringify(n)}`);
+        throw new RuntsError('runtime', `invalid network device name ${JSON.stringify(n)}`);
       }
     }
   }
@@ -35,7 +35,7 @@ function linkIndex(nl: Netlink, name: string, where: string, was = 0): number {
     const [link] = nl.request(RTM.GETLINK, Buffer.concat([ifinfo(byName ? 0 : was), ...(byName ? [rtattr(IFLA_IFNAME, cString(name))] : [])]),
       { what: 'RTM_GETLINK' });
     return link.body.readInt32LE(4);
-  } catch (e) { throw new RuntimeError(`link not found for interface ${name} on ${where}: ${(e as Error).message}`); }
+  } catch (e) { throw new RuntsError('runtime', `link not found for interface ${name} on ${where}: ${(e as Error).message}`); }
 }
 
 interface Address { family: number; prefixlen: number; attrs: Buffer[] }
@@ -83,7 +83,7 @@ export function moveNetDevices(spec: Spec, pid: number): void {
   try {
     for (const [name, d] of devices) {
       try { moveOne(host, nsPath, name, d.name || name); } catch (e) {
-        throw new RuntimeError(`error creating network interfaces: move netDevice ${name} to namespace ${nsPath}: ${(e as Error).message}`);
+        throw new RuntsError('runtime', `error creating network interfaces: move netDevice ${name} to namespace ${nsPath}: ${(e as Error).message}`);
       }
     }
   } finally { host.close(); }

@@ -1,17 +1,18 @@
 // pause and resume: freeze and thaw the container's cgroup (waiting until it is done). As runc,
 // a created container can be paused too; resumed, it is created again.
-import { RuntimeError, errNotRunning } from './errors.js';
+import { errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir } from './store.js';
 import { status } from './status.js';
 import type { Status } from '../spec/types.js';
+import { RuntsError } from '../errors.js';
 
 function manager(root: string, id: string, allowed: Status[]) {
   const saved = readSaved(root, id);
   const st = status(stateDir(root, id), saved);
-  if (!allowed.includes(st)) throw allowed.includes('paused') ? new RuntimeError('container not paused') : errNotRunning();
+  if (!allowed.includes(st)) throw allowed.includes('paused') ? new RuntsError('runtime', 'container not paused') : errNotRunning();
   const cg = savedCgroup(saved);
-  if (!cg) throw new RuntimeError('container has no cgroup to freeze');
+  if (!cg) throw new RuntsError('runtime', 'container has no cgroup to freeze');
   return cg;
 }
 

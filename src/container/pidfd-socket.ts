@@ -6,7 +6,7 @@ import { closeSync } from 'node:fs';
 import { connectUnixPath } from '../linux/fd.js';
 import { sendWithFd } from '../linux/fd-transfer.js';
 import { pidfdOpen } from '../linux/process.js';
-import { RuntimeError } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 export interface PidfdSocket { send(pid: number): void; close(): void }
 
@@ -14,12 +14,12 @@ export function openPidfdSocket(path: string | undefined, kind: 'standard' | 'se
   if (path === undefined) return undefined;
   let sock: number;
   try { sock = connectUnixPath(path); } catch (e) {
-    throw new RuntimeError(`--pidfd-socket ${path}: ${(e as Error).message}`);
+    throw new RuntsError('runtime', `--pidfd-socket ${path}: ${(e as Error).message}`);
   }
   return {
     send: (pid) => {
       const pidfd = pidfdOpen(pid);
-      if (pidfd < 0) throw new RuntimeError(`--pidfd-socket: the process ${pid} is gone`);
+      if (pidfd < 0) throw new RuntsError('runtime', `--pidfd-socket: the process ${pid} is gone`);
       try { sendWithFd(sock, Buffer.from(kind), pidfd); } finally { closeSync(pidfd); }
     },
     close: () => closeSync(sock),

@@ -1,11 +1,12 @@
 // Builds what each stage receives from a validated config: NS_PLAN for runts-nsexec,
 // INIT_PLAN for the Node init, FINALIZE_PLAN for runts-finalize (see protocol/messages.ts).
+import { CLONE_FLAG } from '../linux/constants.js';
 import { ATTR } from '../protocol/messages.js';
 import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
 import { processExtraAttrs } from './process-extras.js';
+import { RuntsError } from '../errors.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
 export function dedupEnv(env: string[]): string[] {
@@ -18,11 +19,6 @@ export function dedupEnv(env: string[]): string[] {
   }
   return out;
 }
-
-export const CLONE_FLAG: Record<Namespace['type'], number> = {
-  mount: 0x00020000, uts: 0x04000000, ipc: 0x08000000, user: 0x10000000,
-  pid: 0x20000000, network: 0x40000000, cgroup: 0x02000000, time: 0x00000080,
-};
 
 const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS',
   'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'];
@@ -68,7 +64,7 @@ function capMask(names: string[] | undefined): bigint {
   let mask = 0n;
   for (const name of names ?? []) {
     const bit = CAPABILITIES.indexOf(name);
-    if (bit < 0) throw new RuntimeError(`unknown capability "${name}"`);
+    if (bit < 0) throw new RuntsError('runtime', `unknown capability "${name}"`);
     mask |= 1n << BigInt(bit);
   }
   return mask;
@@ -77,7 +73,7 @@ function capMask(names: string[] | undefined): bigint {
 function rlimitAttrs(p: Process): Attr[] {
   return (p.rlimits ?? []).map((r) => {
     const res = RLIMITS.indexOf(r.type.replace(/^RLIMIT_/, ''));
-    if (res < 0) throw new RuntimeError(`unknown rlimit type "${r.type}"`);
+    if (res < 0) throw new RuntsError('runtime', `unknown rlimit type "${r.type}"`);
     const b = Buffer.alloc(20);
     b.writeUInt32LE(res, 0); b.writeBigUInt64LE(BigInt(r.soft), 4); b.writeBigUInt64LE(BigInt(r.hard), 12);
     return attr.bytes(ATTR.RLIMIT, b);

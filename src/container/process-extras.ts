@@ -9,7 +9,7 @@ import { attr, type Attr } from '../protocol/framing.js';
 import { MPOL_FLAG, MPOL_MODE } from '../spec/mempolicy.js';
 import type { Process, Spec } from '../spec/types.js';
 import { idMask, parseIdList } from './cpu-list.js';
-import { RuntimeError } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 const SCHED_POLICY: Record<string, number> = {
   SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_ISO: 4, SCHED_IDLE: 5, SCHED_DEADLINE: 6,
@@ -42,7 +42,7 @@ function schedAttr(s: Scheduler): Attr {
 function cpuMask(list: string | undefined, what: string): Buffer | undefined {
   if (!list) return undefined;
   const ids = parseIdList(list, what);
-  if (!ids.length) throw new RuntimeError(`${what}: no members found in set "${list}"`);
+  if (!ids.length) throw new RuntsError('runtime', `${what}: no members found in set "${list}"`);
   return idMask(ids);
 }
 

@@ -4,12 +4,12 @@
 import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { connectUnix } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
-import { RuntimeError } from './errors.js';
 import { destroy } from './destroy.js';
 import { EXEC_SOCK, readSaved, stateDir, withLock, type Saved } from './store.js';
 import { stateDoc, status } from './status.js';
 import { awaitExec } from './await-exec.js';
 import { sendListener } from '../seccomp/listener.js';
+import { RuntsError } from '../errors.js';
 
 function release(dir: string, saved: Saved): string {
   const cwd = process.cwd();
@@ -34,15 +34,15 @@ export function start(root: string, id: string): Saved {
   const saved = readSaved(root, id);
   withLock(dir, () => {
     const st = status(dir, saved);
-    if (st === 'stopped') throw new RuntimeError('cannot start a container that has stopped');
-    if (st !== 'created') throw new RuntimeError('cannot start an already running container');
+    if (st === 'stopped') throw new RuntsError('runtime', 'cannot start a container that has stopped');
+    if (st !== 'created') throw new RuntsError('runtime', 'cannot start an already running container');
     // Refused before the init is released, so that the container stays as it was (runtime.md:
     // a failed operation has no effect on the container).
-    if (!saved.spec.process) throw new RuntimeError('cannot start a container that has no process: config.json has no "process"');
+    if (!saved.spec.process) throw new RuntsError('runtime', 'cannot start a container that has no process: config.json has no "process"');
     const failure = release(dir, saved);
     if (failure) {
       destroy(dir, saved);
-      throw new RuntimeError(failure);
+      throw new RuntsError('runtime', failure);
     }
   });
   try {

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { lockExclusive } from '../linux/fd.js';
 import { validateId } from '../spec/id.js';
 import type { Spec } from '../spec/types.js';
-import { errExist, errNotExist, RuntimeError } from './errors.js';
+import { errExist, errNotExist } from './errors.js';
+import { RuntsError } from '../errors.js';
 
-export const DEFAULT_ROOT = '/run/runts';
 export const EXEC_SOCK = 'exec.sock';
 
 /** What runts remembers of a container; status is derived, never stored. */
@@ -57,7 +57,7 @@ export function readSaved(root: string, id: string): Saved {
     throw e;
   }
   try { return JSON.parse(text) as Saved; } catch {
-    throw new RuntimeError(`${join(dir, 'state.json')}: invalid state file`);
+    throw new RuntsError('runtime', `${join(dir, 'state.json')}: invalid state file`);
   }
 }
 

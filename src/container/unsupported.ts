@@ -8,24 +8,24 @@
 import { existsSync } from 'node:fs';
 import { selinuxEnabled } from '../linux/lsm.js';
 import type { Process, Spec } from '../spec/types.js';
-import { RuntimeError } from './errors.js';
-import { warn } from '../linux/log-sink.js';
+import { warn } from '../log-sink.js';
 import { processExtraAttrs } from './process-extras.js';
 import { checkNetDevices } from './net-devices.js';
+import { RuntsError } from '../errors.js';
 
 const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
 /** Process settings: for create (the config's process) and for exec. */
 export function checkProcessSupported(p: Process | undefined): void {
-  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
+  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntsError('runtime', SELINUX_OFF);
 }
 
 export function checkSupported(spec: Spec): void {
   checkProcessSupported(spec.process);
   const linux = (spec.linux ?? {}) as Record<string, unknown>;
-  if (linux.mountLabel && !selinuxEnabled()) throw new RuntimeError(SELINUX_OFF);
+  if (linux.mountLabel && !selinuxEnabled()) throw new RuntsError('runtime', SELINUX_OFF);
   if (linux.intelRdt !== undefined) {
-    throw new RuntimeError(existsSync('/sys/fs/resctrl/schemata')
+    throw new RuntsError('runtime', existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
       : 'intelRdt is specified in config, but Intel RDT is not enabled (no resctrl file system at /sys/fs/resctrl)');
   }

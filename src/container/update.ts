@@ -3,15 +3,16 @@ import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
 import { validatePart } from '../spec/validate.js';
 import type { Resources } from '../spec/types.js';
-import { RuntimeError, errNotRunning } from './errors.js';
+import { errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
 import { readSaved, stateDir, writeSaved } from './store.js';
 import { status } from './status.js';
+import { RuntsError } from '../errors.js';
 
 /** Reads LinuxResources JSON from a file, or stdin for "-", checked by linux.resources' schema. */
 export function readResources(file: string): Resources {
   const what = file === '-' ? 'resources on stdin' : file;
-  const fail = (msg: string) => new RuntimeError(msg);
+  const fail = (msg: string) => new RuntsError('runtime', msg);
   const res = parseJsonText(readInputFile(file, what, fail, { pipe: true }), what, fail);
   validatePart(res, 'resources', what);
   return res as Resources;
@@ -32,7 +33,7 @@ export function update(root: string, id: string, res: Resources): void {
   const saved = readSaved(root, id);
   if (status(dir, saved) === 'stopped') throw errNotRunning();
   const cg = savedCgroup(saved);
-  if (!cg) throw new RuntimeError('container has no cgroup to update');
+  if (!cg) throw new RuntsError('runtime', 'container has no cgroup to update');
   const all = merge(saved.spec.linux?.resources, res);
   cg.set(res, all);
   saved.spec.linux = { ...saved.spec.linux, resources: all };

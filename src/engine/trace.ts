@@ -5,7 +5,7 @@
 // WALL_MS is the wall clock (comparable between the CLI and the init), SINCE_START_MS counts
 // from the process's exec (the engine's own start included).
 import { writeSync } from 'node:fs';
-import { debug } from '../linux/log-sink.js';
+import { debug } from '../log-sink.js';
 
 let on = process.env.RUNTS_TRACE === '1';
 

@@ -16,6 +16,7 @@ import { runHooks } from '../linux/run-hook.js';
 import { setTracing, step, traceAt } from '../engine/trace.js';
 import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
 import type { Spec } from '../spec/types.js';
+import { RuntsError } from '../errors.js';
 
 interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[]; trace?: boolean }
 
@@ -28,7 +29,7 @@ function idmappedSource(syncFd: number, index: number): number {
   const { data, fd } = recvWithFd(syncFd, 'the sync socket');
   if (data.length !== 8 || data.readUInt32LE(0) !== 0 || data.readUInt32LE(4) !== MSG.MOUNT_FD) {
     closeFd(fd);
-    throw new Error('protocol: expected MOUNT_FD from runts');
+    throw new RuntsError('stage', 'protocol: expected MOUNT_FD from runts');
   }
   return fd;
 }

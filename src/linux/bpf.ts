@@ -2,7 +2,7 @@
 // to a cgroup directory fd (BPF_F_ALLOW_MULTI, optionally BPF_F_REPLACE), detach, and list the
 // programs attached to a cgroup with their names. union bpf_attr is built by hand in a Buffer.
 import { check, koffi, libc } from './libc.js';
-import { SysError } from './errors.js';
+import { sysError } from './errors.js';
 
 const SYS_bpf = process.arch === 'arm64' ? 280 : 321;
 const BPF_PROG_LOAD = 5, BPF_PROG_ATTACH = 8, BPF_PROG_DETACH = 9, BPF_PROG_GET_FD_BY_ID = 13;
@@ -49,14 +49,12 @@ export function loadDeviceProgram(o: LoadOptions): number {
   const fd = bpf(BPF_PROG_LOAD, loadAttr(o, license));
   if (fd >= 0) return fd;
   const errno = koffi.errno();
-  if (errno !== 22 && errno !== 13) throw new SysError('bpf BPF_PROG_LOAD', errno);
+  if (errno !== 22 && errno !== 13) throw sysError('bpf BPF_PROG_LOAD', errno);
   const log = Buffer.alloc(1 << 16);
   const again = bpf(BPF_PROG_LOAD, loadAttr(o, license, log));
   if (again >= 0) return again;
   const text = log.toString('latin1', 0, Math.max(0, log.indexOf(0))).trim().split('\n').slice(-3).join('; ');
-  const err = new SysError('bpf BPF_PROG_LOAD', koffi.errno());
-  err.message += text ? ` (verifier: ${text})` : '';
-  throw err;
+  throw sysError('bpf BPF_PROG_LOAD', koffi.errno(), undefined, text ? ` (verifier: ${text})` : '');
 }
 
 function attachAttr(target: number, prog: number, flags: number, replace = 0): Buffer {

@@ -1,7 +1,8 @@
 // Errors from system calls: one class that carries the operation, the path and the errno,
 // worded the way runc words them ("mount /a to /b: operation not permitted").
 import { constants } from 'node:os';
-import { debug } from './log-sink.js';
+import { debug } from '../log-sink.js';
+import { isKind, messageOf, RuntsError } from '../errors.js';
 
 const NAMES: Record<number, string> = {};
 for (const [name, num] of Object.entries(constants.errno)) NAMES[num] = name;
@@ -29,20 +30,25 @@ export function errnoName(errno: number): string {
   return NAMES[errno] ?? `errno ${errno}`;
 }
 
-export class SysError extends Error {
-  constructor(readonly op: string, readonly errno: number, readonly path?: string) {
-    super(`${op}${path !== undefined ? ' ' + path : ''}: ${errnoText(errno)}`);
-    this.name = 'SysError';
-    debug(`syscall failed: ${this.message} (${errnoName(errno)})`); // some are expected: a caller may handle it
-  }
-  get code(): string { return errnoName(this.errno); }
+/** A failed system call ("mount /a to /b: operation not permitted"), with its op, errno and
+ * path; `note` follows the errno's text. Logged under --debug: a caller may handle it. */
+export function sysError(op: string, errno: number, path?: string, note = ''): RuntsError {
+  const e = new RuntsError('sys', `${op}${path !== undefined ? ' ' + path : ''}: ${errnoText(errno)}${note}`,
+    { op, errno, path, code: errnoName(errno) });
+  debug(`syscall failed: ${e.message} (${errnoName(errno)})`);
+  return e;
+}
+
+/** The errno of a failed system call (a 'sys' error), else undefined. */
+export function errnoOf(e: unknown): number | undefined {
+  return isKind(e, 'sys') ? e.detail.errno : undefined;
 }
 
 /**
  * A Node fs error in the message ("ENOENT: no such file or directory, open '/x'") in Go's words,
  * as runc would say it ("open /x: no such file or directory"); the rest of the message as it is.
  */
-export function errorLine(e: Error): string {
-  return e.message.replace(/\bE[A-Z0-9]+: ([^,]+), (\w+)(?: '([^']*)')?(?: -> '([^']*)')?/,
+export function errorLine(e: unknown): string {
+  return messageOf(e).replace(/\bE[A-Z0-9]+: ([^,]+), (\w+)(?: '([^']*)')?(?: -> '([^']*)')?/,
     (_m, text: string, syscall: string, path?: string, dest?: string) => [syscall, path, dest].filter((x) => x !== undefined).join(' ') + `: ${text}`);
 }

@@ -22,7 +22,7 @@ import { fstatSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fsMount } from './mount.js';
 import { check, libc } from './libc.js';
-import { SysError } from './errors.js';
+import { sysError } from './errors.js';
 
 const AT_FDCWD = -100, O_RDONLY = 0, O_PATH = 0o10000000, O_NOFOLLOW = 0o400000, O_CLOEXEC = 0o2000000;
 const MOUNT_ATTR = { RDONLY: 0x1, NOSUID: 0x2, NODEV: 0x4 } as const;
@@ -64,7 +64,7 @@ export function sealedCopy(path: string): number {
     mfd = memfdCreate(basename(path));
     for (let done = 0; done < size;) {
       const n = check(Number(c.sendfile(mfd, src, null, size - done)), 'sendfile into a memfd', path);
-      if (n === 0) throw new SysError('sendfile into a memfd', EIO, `${path} (shorter than its size)`);
+      if (n === 0) throw sysError('sendfile into a memfd', EIO, `${path} (shorter than its size)`);
       done += n;
     }
     check(c.fchmod(mfd, 0o511), 'fchmod', `the memfd copy of ${path}`);

@@ -6,6 +6,7 @@
 import { closeSync, writeSync } from 'node:fs';
 import { check, koffi, libc } from './libc.js';
 import { pidfdOpen } from './process.js';
+import { RuntsError } from '../errors.js';
 
 const SYS_pidfd_getfd = 438, SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, EINTR = 4;
 const MSG_CMSG_CLOEXEC = 0x40000000, CMSG_HDR = 16; // x86_64/aarch64: cmsghdr {size_t len; int level, type}
@@ -36,7 +37,7 @@ function retried(call: () => number, op: string, what?: string): number {
 /** A close-on-exec copy of fd `target` of process `pid`. */
 export function copyFdFrom(pid: number, target: number): number {
   const pidfd = pidfdOpen(pid);
-  if (pidfd < 0) throw new Error(`pidfd_open ${pid}: no such process`);
+  if (pidfd < 0) throw new RuntsError('runtime', `pidfd_open ${pid}: no such process`);
   try {
     return check(Number(c.getfd(SYS_pidfd_getfd, pidfd, target, 0)), 'pidfd_getfd', `${pid}/fd/${target}`);
   } finally { closeSync(pidfd); }
@@ -65,7 +66,7 @@ export function recvWithFd(sock: number, what: string): { data: Buffer; fd: numb
   const fds = rightsIn(control.subarray(0, Number(msg.readBigUInt64LE(40))));
   if (fds.length !== 1) {
     for (const fd of fds) closeSync(fd);
-    throw new Error(`${what}: expected one file descriptor, received ${fds.length}`);
+    throw new RuntsError('runtime', `${what}: expected one file descriptor, received ${fds.length}`);
   }
   return { data: data.subarray(0, n), fd: fds[0] };
 }

@@ -3,6 +3,7 @@
 import { closeSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { check, koffi, libc } from './libc.js';
+import { RuntsError } from '../errors.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
@@ -16,7 +17,6 @@ const c = {
   connect: libc.func('int connect(int, const void *, uint32_t)'),
   fcntl: libc.func('int fcntl(int, int, int)'),
   flock: libc.func('int flock(int, int)'),
-  dup: libc.func('int dup(int)'),
   closeRange: libc.func('int close_range(unsigned int, unsigned int, int)'),
 };
 
@@ -30,7 +30,7 @@ export function socketPair(): [number, number] {
 function sockaddr(path: string): Buffer {
   const b = Buffer.alloc(110);
   b.writeUInt16LE(AF_UNIX, 0);
-  if (Buffer.byteLength(path) > 107) throw new Error(`socket path too long: ${path}`);
+  if (Buffer.byteLength(path) > 107) throw new RuntsError('runtime', `socket path too long: ${path}`);
   b.write(path, 2);
   return b;
 }
@@ -84,8 +84,4 @@ export function cloexecFrom(first: number): void {
 /** Blocks until an exclusive flock on fd is held (released when fd is closed). */
 export function lockExclusive(fd: number, path: string): void {
   check(c.flock(fd, LOCK_EX), 'flock', path);
-}
-
-export function dupFd(fd: number): number {
-  return check(c.dup(fd), 'dup');
 }

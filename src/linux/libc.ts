@@ -1,5 +1,5 @@
 // The one place koffi loads libc. Other files in src/linux declare the functions they need
-// with `libc.func(...)` and turn a -1 return into a SysError with `check`.
+// with `libc.func(...)` and turn a -1 return into a 'sys' error with `check`.
 //
 // Declarations are resolved lazily, on first call: commands like `state` and `list` never
 // touch libc and should not pay for loading koffi. The init calls `openLibc()` at start: after
@@ -8,8 +8,8 @@
 // first call (declaring all of them at once took the init 10-20 ms, traced).
 import type * as Koffi from 'koffi';
 import { join } from 'node:path';
-import { SysError } from './errors.js';
 import { isCompiled, libDir } from '../engine/layout.js';
+import { sysError } from './errors.js';
 
 let mod: typeof Koffi | undefined;
 let lib: Koffi.LibraryHandle | undefined;
@@ -75,8 +75,8 @@ export function openLibc(): void {
   library();
 }
 
-/** Throws SysError(op, errno, path) when a libc call returned -1 (or any negative value). */
+/** Throws sysError(op, errno, path) when a libc call returned -1 (or any negative value). */
 export function check(ret: number, op: string, path?: string): number {
-  if (ret < 0) throw new SysError(op, koffi.errno(), path);
+  if (ret < 0) throw sysError(op, koffi.errno(), path);
   return ret;
 }

@@ -1,8 +1,9 @@
 // Namespace calls of the Node init, from its main thread only: joining a mount namespace, and
 // making a new cgroup namespace.
+import { CLONE_FLAG, CLONE_FS } from './constants.js';
 import { check, libc } from './libc.js';
 
-const CLONE_FS = 0x200, CLONE_NEWNS = 0x20000, CLONE_NEWCGROUP = 0x02000000;
+const CLONE_NEWNS = CLONE_FLAG.mount, CLONE_NEWCGROUP = CLONE_FLAG.cgroup;
 
 const c = {
   unshare: libc.func('int unshare(int)'),

@@ -2,10 +2,11 @@
 // container needs (links by name, their addresses, a link's namespace, name and state, an
 // address). Messages are nlmsghdr + a fixed header + rtattrs; every request asks for an ack.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { CLONE_FLAG } from './constants.js';
 import { check, libc } from './libc.js';
-import { SysError } from './errors.js';
+import { sysError } from './errors.js';
 
-const AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0, CLONE_NEWNET = 0x40000000;
+const AF_NETLINK = 16, SOCK_RAW = 3, SOCK_CLOEXEC = 0x80000, NETLINK_ROUTE = 0, CLONE_NEWNET = CLONE_FLAG.network;
 const NLMSG_ERROR = 2, NLMSG_DONE = 3, NLM_F_REQUEST = 1, NLM_F_ACK = 4, NLM_F_DUMP = 0x300, NLM_F_CREATE = 0x400, NLM_F_EXCL = 0x200;
 export const RTM = { NEWLINK: 16, GETLINK: 18, NEWADDR: 20, GETADDR: 22 } as const;
 export const IFLA_IFNAME = 3, IFLA_NET_NS_FD = 28, IFA_ADDRESS = 1, IFA_LOCAL = 2, IFA_FLAGS = 8, IFF_UP = 1;
@@ -87,7 +88,7 @@ export class Netlink {
         if (type === NLMSG_DONE) return out;
         if (type === NLMSG_ERROR) {
           const err = -body.readInt32LE(0);
-          if (err) throw new SysError(what, err);
+          if (err) throw sysError(what, err);
           return out; // the ack
         }
         out.push({ type, body });

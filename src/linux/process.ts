@@ -2,10 +2,10 @@
 // that Node did not spawn, and the prctl/exec calls of the Node init.
 import { readFileSync } from 'node:fs';
 import { check, koffi, libc } from './libc.js';
-import { SysError } from './errors.js';
+import { sysError, errnoOf } from './errors.js';
 
 const SYS_pidfd_open = 434, SYS_pidfd_send_signal = 424;
-const PR_SET_DUMPABLE = 4, PR_SET_PDEATHSIG = 1;
+const PR_SET_DUMPABLE = 4;
 
 const c = {
   syscall3: libc.func('long syscall(long, int, int, void *, uint32_t)'),
@@ -46,7 +46,7 @@ export function signalIfSame(pid: number, start: string, sig: number): boolean {
   if (fd < 0) return false;
   try {
     if (startTime(pid) !== start) return false;
-    try { pidfdSignal(fd, sig); } catch (e) { if ((e as SysError).errno === 3) return false; throw e; }
+    try { pidfdSignal(fd, sig); } catch (e) { if (errnoOf(e) === 3) return false; throw e; }
     return true;
   } finally { closeFd(fd); }
 }
@@ -57,7 +57,7 @@ export function waitChild(pid: number): Promise<number> {
   return new Promise((resolve, reject) => {
     c.waitpid.async(pid, status, 0, (err: unknown, ret: number) => {
       if (err) reject(err);
-      else if (ret < 0) reject(new SysError('waitpid', koffi.errno(), String(pid)));
+      else if (ret < 0) reject(sysError('waitpid', koffi.errno(), String(pid)));
       else resolve(status[0]);
     });
   });
@@ -73,14 +73,10 @@ export function setNonDumpable(): void {
   check(c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0), 'prctl(PR_SET_DUMPABLE)');
 }
 
-export function setParentDeathSignal(sig: number): void {
-  check(c.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0), 'prctl(PR_SET_PDEATHSIG)');
-}
-
 /** Replaces this process with the program in fd (a sealed memfd). Returns only on error. */
 export function fexecve(fd: number, argv: string[], env: string[]): never {
   c.fexecve(fd, [...argv, null], [...env, null]);
-  throw new SysError('fexecve', koffi.errno(), argv[0]);
+  throw sysError('fexecve', koffi.errno(), argv[0]);
 }
 
 const cPoll = libc.func('int poll(_Inout_ uint8_t *fds, unsigned long nfds, int timeout)');

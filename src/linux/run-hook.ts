@@ -4,9 +4,12 @@
 // Node init.
 import type * as ChildProcess from 'node:child_process';
 import { existsSync } from 'node:fs';
-import type { Hook } from '../spec/types.js';
 import { cloexecFrom } from './fd.js';
-import { debug } from './log-sink.js';
+import { debug } from '../log-sink.js';
+import { wrap, RuntsError } from '../errors.js';
+
+/** A program to run (a config's hook: the spec's Hook has this shape). */
+export interface Hook { path: string; args?: string[]; env?: string[]; timeout?: number }
 
 function envObject(list: string[] | undefined): Record<string, string> {
   const env: Record<string, string> = {};
@@ -33,11 +36,11 @@ export function runHook(hook: Hook, stateJson: string, phase: string, index: num
     stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 1 << 20, cwd: existsSync(cwd) ? cwd : '/',
   });
   const err = r.error as NodeJS.ErrnoException | undefined;
-  if (err?.code === 'ETIMEDOUT') throw new Error(`${name}: ${hook.path}: timeout after ${hook.timeout} seconds`);
-  if (err && err.code !== 'EPIPE') throw new Error(`${name}: ${hook.path}: ${err.message}`);
+  if (err?.code === 'ETIMEDOUT') throw new RuntsError('runtime', `${name}: ${hook.path}: timeout after ${hook.timeout} seconds`);
+  if (err && err.code !== 'EPIPE') throw wrap(err, `${name}: ${hook.path}`);
   if (r.status === 0) return;
   const how = r.signal ? `signal: ${r.signal}` : `exit status ${r.status}`;
-  throw new Error(`${name}: ${hook.path}: ${how}, stdout: ${String(r.stdout ?? '').trim()}, stderr: ${String(r.stderr ?? '').trim()}`);
+  throw new RuntsError('runtime', `${name}: ${hook.path}: ${how}, stdout: ${String(r.stdout ?? '').trim()}, stderr: ${String(r.stderr ?? '').trim()}`);
 }
 
 export function runHooks(hooks: Hook[] | undefined, stateJson: string, phase: string, cwd: string): void {

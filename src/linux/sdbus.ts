@@ -3,9 +3,10 @@
 // marshalled from a D-Bus signature, and signals read with sd_bus_process. No koffi callbacks and
 // no variadic functions (the Bun build's koffi support of those is unproven). The library is
 // opened on the first call: only --systemd-cgroup loads it.
-import { SysError } from './errors.js';
 import { koffi, sharedLibrary } from './libc.js';
 import { completeTypes } from './dbus-signature.js';
+import { sysError, errnoText } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 const lib = sharedLibrary('libsystemd.so.0');
 const sd = {
@@ -34,15 +35,16 @@ const SYSTEMD_PRIVATE = 'unix:path=/run/systemd/private';
 const CALL_TIMEOUT_US = 25_000_000n;
 const EINTR = 4;
 
-/** An error reply: name is the D-Bus error name (org.freedesktop.systemd1.NoSuchUnit, ...). */
-export class BusError extends Error {
-  constructor(readonly busName: string, message: string) { super(message); this.name = 'BusError'; }
+/** The D-Bus error name of an error reply (org.freedesktop.systemd1.NoSuchUnit, ...), or of an
+ * error that wraps one. */
+export function busNameOf(e: unknown): string | undefined {
+  return e instanceof RuntsError ? e.detail.busName : undefined;
 }
 
 const code = (c: string) => c.charCodeAt(0);
 
 function ok(r: number, op: string): number {
-  if (r < 0) throw new SysError(op, -r);
+  if (r < 0) throw sysError(op, -r);
   return r;
 }
 
@@ -78,7 +80,7 @@ function appendBasic(m: unknown, t: string, v: unknown): number {
     case 'x': b.writeBigInt64LE(BigInt(v as number)); break;
     case 't': b.writeBigUInt64LE(BigInt(v as number)); break;
     case 'd': b.writeDoubleLE(Number(v)); break;
-    default: throw new Error(`sd-bus: cannot append D-Bus type ${t}`);
+    default: throw new RuntsError('runtime', `sd-bus: cannot append D-Bus type ${t}`);
   }
   return sd.appendRaw(m, code(t), b);
 }
@@ -114,7 +116,7 @@ export class Bus {
     const out: unknown[] = [null];
     const r = sd.openSystem(out);
     if (r >= 0) return new Bus(out[0], false);
-    if (process.getuid?.() !== 0) throw new SysError('connect to the system bus', -r);
+    if (process.getuid?.() !== 0) throw sysError('connect to the system bus', -r);
     return Bus.direct(SYSTEMD_PRIVATE, -r);
   }
 
@@ -125,12 +127,12 @@ export class Bus {
     const r = sd.setAddress(b, address) < 0 ? -1 : sd.start(b);
     if (r < 0) {
       sd.close(b);
-      throw new SysError(`connect to the system bus (${errText(busErrno)}) or ${address.replace('unix:path=', '')}`, -r);
+      throw sysError(`connect to the system bus (${errnoText(busErrno)}) or ${address.replace('unix:path=', '')}`, -r);
     }
     return new Bus(b, true);
   }
 
-  /** Calls a method; args follow sig (complete types in order). Error replies throw BusError. */
+  /** Calls a method; args follow sig (complete types in order). Error replies throw a 'bus' error. */
   call(dest: string, path: string, iface: string, member: string, sig: string, args: unknown[]): Message {
     const mo: unknown[] = [null];
     ok(sd.newCall(this.handle, mo, dest, path, iface, member), 'sd_bus_message_new_method_call');
@@ -143,8 +145,8 @@ export class Bus {
       if (r < 0) {
         const name = koffi.cString(err, 0), text = koffi.cString(err, 8);
         sd.errorFree(err);
-        if (name) throw new BusError(name, text || name);
-        throw new SysError(`${iface}.${member}`, -r);
+        if (name) throw new RuntsError('bus', text || name, { busName: name });
+        throw sysError(`${iface}.${member}`, -r);
       }
       return new Message(ro[0]);
     } finally { sd.unref(m); }
@@ -181,8 +183,4 @@ export class Bus {
     if (this.handle) sd.close(this.handle);
     this.handle = null;
   }
-}
-
-function errText(errno: number): string {
-  return new SysError('', errno).message.replace(/^: /, '');
 }

@@ -3,9 +3,9 @@
 // CLONE_VFORK child that only execs, so no JavaScript ever runs in it (brief, section 1).
 // Signal dispositions are reset to default and the mask cleared, as child_process does
 // (Node ignores SIGPIPE; an ignored signal would survive the exec into the container).
-import { debug } from './log-sink.js';
-import { SysError } from './errors.js';
+import { debug } from '../log-sink.js';
 import { check, libc } from './libc.js';
+import { sysError } from './errors.js';
 
 const F_DUPFD_CLOEXEC = 1030, HIGH_FD = 100;
 const POSIX_SPAWN_SETSIGDEF = 0x04, POSIX_SPAWN_SETSIGMASK = 0x08;
@@ -26,7 +26,7 @@ const c = {
 };
 
 function posixCheck(ret: number, op: string, what: string): void {
-  if (ret !== 0) throw new SysError(op, ret, what);
+  if (ret !== 0) throw sysError(op, ret, what);
 }
 
 /**

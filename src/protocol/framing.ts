@@ -2,7 +2,8 @@
 // read/write on a file descriptor (the stages have nothing else to do while they wait).
 import { readSync, writeSync } from 'node:fs';
 import { ATTR, MSG, msgName } from './messages.js';
-import { debug, debugOn } from '../linux/log-sink.js';
+import { debug, debugOn } from '../log-sink.js';
+import { RuntsError } from '../errors.js';
 
 export interface Attr { type: number; value: Buffer }
 export interface Message { kind: number; attrs: Attr[] }
@@ -33,9 +34,9 @@ export function encode(kind: number, attrs: Attr[] = []): Buffer {
 export function decodeAttrs(payload: Buffer): Attr[] {
   const attrs: Attr[] = [];
   for (let off = 0; off < payload.length;) {
-    if (off + 8 > payload.length) throw new Error('protocol: truncated attribute');
+    if (off + 8 > payload.length) throw new RuntsError('stage', 'protocol: truncated attribute');
     const type = payload.readUInt32LE(off), len = payload.readUInt32LE(off + 4);
-    if (off + 8 + len > payload.length) throw new Error('protocol: attribute overruns its message');
+    if (off + 8 + len > payload.length) throw new RuntsError('stage', 'protocol: attribute overruns its message');
     attrs.push({ type, value: payload.subarray(off + 8, off + 8 + len) });
     off += 8 + len;
   }
@@ -50,7 +51,7 @@ function readFull(fd: number, n: number): Buffer | null {
       if ((e as NodeJS.ErrnoException).code === 'EAGAIN' || (e as NodeJS.ErrnoException).code === 'EINTR') continue;
       throw e;
     }
-    if (r === 0) { if (got === 0) return null; throw new Error('protocol: connection closed mid-message'); }
+    if (r === 0) { if (got === 0) return null; throw new RuntsError('stage', 'protocol: connection closed mid-message'); }
     got += r;
   }
   return buf;
@@ -61,9 +62,9 @@ export function readMessage(fd: number): Message | null {
   const head = readFull(fd, 8);
   if (!head) { debug(`protocol: fd ${fd} <- EOF`); return null; }
   const len = head.readUInt32LE(0), kind = head.readUInt32LE(4);
-  if (len > 64 << 20) throw new Error(`protocol: message of ${len} bytes is too large`);
+  if (len > 64 << 20) throw new RuntsError('stage', `protocol: message of ${len} bytes is too large`);
   const payload = len ? readFull(fd, len) : Buffer.alloc(0);
-  if (!payload) throw new Error('protocol: connection closed mid-message');
+  if (!payload) throw new RuntsError('stage', 'protocol: connection closed mid-message');
   const attrs = decodeAttrs(payload);
   debugMessage('<-', fd, kind, attrs);
   if (kind === MSG.ERROR) debug(`protocol: fd ${fd} <- ERROR: ${getStr({ kind, attrs }, ATTR.MESSAGE) ?? ''}`);
@@ -81,16 +82,14 @@ export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }
 
-export class StageError extends Error {}
-
 /** Reads the next message and requires it to be `want` (or one of them); an ERROR message
- * becomes a StageError. */
+ * becomes a 'stage' error. */
 export function expectMessage(fd: number, want: number | readonly number[], from: string): Message {
   const wants = typeof want === 'number' ? [want] : want;
   const m = readMessage(fd);
-  if (!m) throw new StageError(`${from} exited before sending ${msgName(wants[0])}`);
-  if (m.kind === MSG.ERROR) throw new StageError(getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
-  if (!wants.includes(m.kind)) throw new StageError(`protocol: expected ${wants.map(msgName).join(' or ')} from ${from}, got ${msgName(m.kind)}`);
+  if (!m) throw new RuntsError('stage', `${from} exited before sending ${msgName(wants[0])}`);
+  if (m.kind === MSG.ERROR) throw new RuntsError('stage', getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
+  if (!wants.includes(m.kind)) throw new RuntsError('stage', `protocol: expected ${wants.map(msgName).join(' or ')} from ${from}, got ${msgName(m.kind)}`);
   return m;
 }
 

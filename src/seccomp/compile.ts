@@ -4,9 +4,10 @@
 // does: the kernel or the library is older than the profile.
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { errnoText as text } from '../linux/errors.js';
-import { ConfigError } from '../spec/errors.js';
 import { FLTATR, NR_SCMP_ERROR, memfdCreate, scmp } from './libseccomp.js';
 import type { Cond, Profile, Rule } from './profile.js';
+import { RuntsError } from '../errors.js';
+import { configError } from '../spec/config-error.js';
 
 const EEXIST = 17, MFD_CLOEXEC = 1;
 /** runc turns on libseccomp's binary tree above this many rules (it misbehaves with none in 2.5). */
@@ -15,7 +16,7 @@ const OPTIMIZE_ABOVE = 32;
 const errnoText = (ret: number): string => text(-ret);
 
 function must(ret: number, what: string): void {
-  if (ret < 0) throw new Error(`seccomp: ${what}: ${errnoText(ret)}`);
+  if (ret < 0) throw new RuntsError('runtime', `seccomp: ${what}: ${errnoText(ret)}`);
 }
 
 /** struct scmp_arg_cmp[]: u32 arg, u32 op, u64 datum_a, u64 datum_b (MASKED_EQ: a is the mask). */
@@ -33,7 +34,7 @@ function packConds(conds: Cond[]): Buffer {
 function addArchs(ctx: unknown, p: Profile): void {
   for (const a of p.archs) {
     const token = scmp.archResolveName(a.name) as number;
-    if (!token) throw new ConfigError(`config.json: ${a.at}: architecture ${a.name} is not known to this libseccomp`);
+    if (!token) throw configError(a.at, `architecture ${a.name} is not known to this libseccomp`);
     const ret = scmp.archAdd(ctx, token) as number;
     if (ret !== -EEXIST) must(ret, `add architecture ${a.name}`);
   }
@@ -44,13 +45,13 @@ function addRule(ctx: unknown, r: Rule): void {
   if (nr === NR_SCMP_ERROR) return;
   for (const conds of r.conds) {
     const ret = scmp.ruleAddArray(ctx, r.action, nr, conds.length, conds.length ? packConds(conds) : null) as number;
-    if (ret < 0) throw new ConfigError(`config.json: ${r.at}: error adding seccomp rule for syscall ${r.name}: ${errnoText(ret)}`);
+    if (ret < 0) throw configError(r.at, `error adding seccomp rule for syscall ${r.name}: ${errnoText(ret)}`);
   }
 }
 
 function exportBpf(ctx: unknown): Buffer {
   const fd = memfdCreate('runts-seccomp', MFD_CLOEXEC) as number;
-  if (fd < 0) throw new Error('seccomp: memfd_create failed');
+  if (fd < 0) throw new RuntsError('runtime', 'seccomp: memfd_create failed');
   try {
     must(scmp.exportBpf(ctx, fd) as number, 'export the filter');
     const out = Buffer.alloc(fstatSync(fd).size);
@@ -62,7 +63,7 @@ function exportBpf(ctx: unknown): Buffer {
 /** libseccomp's program for the profile (struct sock_filter[]). */
 export function libseccompFilter(p: Profile): Buffer {
   const ctx = scmp.init(p.defaultAction);
-  if (!ctx) throw new Error('seccomp: seccomp_init failed');
+  if (!ctx) throw new RuntsError('runtime', 'seccomp: seccomp_init failed');
   try {
     must(scmp.attrSet(ctx, FLTATR.API_SYSRAWRC, 1) as number, 'set SCMP_FLTATR_API_SYSRAWRC');
     addArchs(ctx, p);

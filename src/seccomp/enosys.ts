@@ -7,6 +7,7 @@
 import { ACTIONS, ENOSYS, PERMISSIVE_ACTIONS } from './names.js';
 import type { Profile } from './profile.js';
 import { AUDIT_ARCH_X86_64, SCMP_ARCH_X32, X32_SYSCALL_BIT, scmp } from './libseccomp.js';
+import { RuntsError } from '../errors.js';
 
 // Classic BPF opcodes (linux/filter.h)
 const LD_W_ABS = 0x20, JEQ = 0x15, JGT = 0x25, JSET = 0x45, JA = 0x05, RET = 0x06;
@@ -65,7 +66,7 @@ function assemble(items: Item[]): Buffer {
     if ('label' in it) continue;
     const rel = (l?: string) => (l === undefined ? 0 : at.get(l)! - i - 1);
     const jt = it.code === JA ? 0 : rel(it.jt), jf = rel(it.jf);
-    if (jt > 255 || jf > 255) throw new Error('seccomp: the -ENOSYS stub needs a jump longer than 255');
+    if (jt > 255 || jf > 255) throw new RuntsError('runtime', 'seccomp: the -ENOSYS stub needs a jump longer than 255');
     out.writeUInt16LE(it.code, i * 8);
     out.writeUInt8(jt, i * 8 + 2);
     out.writeUInt8(jf, i * 8 + 3);

@@ -1,11 +1,11 @@
 // src/seccomp: linux.seccomp -> the classic BPF program and seccomp(2) flags runts-finalize
 // loads just before execve. libseccomp is loaded only here, when a container has a profile.
-import { ConfigError } from '../spec/errors.js';
 import { libseccompFilter } from './compile.js';
 import { enosysStub } from './enosys.js';
 import { kernelAcceptsFlag } from './kernel-flags.js';
 import { FLAGS } from './names.js';
 import { parseProfile, type Profile } from './profile.js';
+import { configError } from '../spec/config-error.js';
 
 export interface CompiledSeccomp {
   /** struct sock_filter[]: the -ENOSYS stub, then libseccomp's filter */
@@ -19,7 +19,7 @@ const MAX_INSNS = 4096;
 function seccompFlags(p: Profile): number {
   if (!p.flagNames) return p.flags | (kernelAcceptsFlag(FLAGS.SECCOMP_FILTER_FLAG_SPEC_ALLOW) ? FLAGS.SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0);
   for (const f of p.flagNames) {
-    if (!kernelAcceptsFlag(FLAGS[f.name])) throw new ConfigError(`config.json: ${f.at}: ${f.name} is not supported by this kernel`);
+    if (!kernelAcceptsFlag(FLAGS[f.name])) throw configError(f.at, `${f.name} is not supported by this kernel`);
   }
   return p.flags;
 }
@@ -31,7 +31,7 @@ export function compileSeccomp(config: unknown): CompiledSeccomp | undefined {
   const flags = seccompFlags(p);
   const bpf = Buffer.concat([enosysStub(p), libseccompFilter(p)]);
   if (bpf.length / 8 > MAX_INSNS) {
-    throw new ConfigError(`config.json: /linux/seccomp: the filter has ${bpf.length / 8} instructions, more than the kernel's ${MAX_INSNS}`);
+    throw configError('/linux/seccomp', `the filter has ${bpf.length / 8} instructions, more than the kernel's ${MAX_INSNS}`);
   }
   return { bpf, flags };
 }

@@ -1,5 +1,7 @@
 // `runts spec`: runc's default config.json (and its --rootless variant), tab-indented as runc writes it.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RuntsError } from '../errors.js';
 import { OCI_VERSION, type Spec } from './types.js';
 
 const CAPS = ['CAP_AUDIT_WRITE', 'CAP_KILL', 'CAP_NET_BIND_SERVICE'];
@@ -60,6 +62,14 @@ function rootless(spec: Spec): Spec {
   return spec;
 }
 
-export function specFileText(spec: Spec): string {
+function specFileText(spec: Spec): string {
   return JSON.stringify(spec, null, '\t');
+}
+
+/** `runts spec`: writes the default config.json into a bundle directory ('' is the current
+ * one), refusing to replace one. */
+export function writeDefaultSpec(bundle: string, rootless: boolean): void {
+  const path = join(bundle || '.', 'config.json');
+  if (existsSync(path)) throw new RuntsError('exist', 'File config.json exists. Remove it first');
+  writeFileSync(path, specFileText(defaultSpec({ rootless })));
 }

@@ -3,8 +3,8 @@
 // is listed; the seccomp entry follows the code (and libseccomp) that implements it. AppArmor and
 // SELinux labels are applied where the host has the LSM (src/linux/lsm.ts), so both are enabled,
 // as runc reports them.
-import { MOUNT_OPTION_NAMES } from './mount-options.js';
-import { OCI_VERSION } from './types.js';
+import { MOUNT_OPTION_NAMES } from '../linux/mount-options.js';
+import { HOOK_KINDS, OCI_VERSION } from './types.js';
 import { MPOL_FLAG, MPOL_MODE } from './mempolicy.js';
 
 /** Capability names indexed by their number (linux/capability.h). */
@@ -18,7 +18,6 @@ export const CAPABILITIES: readonly string[] = [
   'CAP_AUDIT_READ', 'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
 
-export const HOOK_NAMES = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'];
 export const NAMESPACE_NAMES = ['cgroup', 'ipc', 'mount', 'network', 'pid', 'time', 'user', 'uts'];
 
 
@@ -31,7 +30,7 @@ export function features(seccomp?: SeccompFeatures): Record<string, unknown> {
   return {
     ociVersionMin: '1.0.0',
     ociVersionMax: OCI_VERSION,
-    hooks: HOOK_NAMES,
+    hooks: [...HOOK_KINDS],
     mountOptions: MOUNT_OPTION_NAMES,
     linux: {
       namespaces: NAMESPACE_NAMES,

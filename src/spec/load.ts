@@ -2,11 +2,11 @@
 // root.path resolved. Every error names config.json and, where there is one, the JSON path.
 import { statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError } from './errors.js';
 import { parseJsonText } from './json-text.js';
 import { readInputFile } from './read-input.js';
 import type { Spec } from './types.js';
 import { validateConfig } from './validate.js';
+import { RuntsError } from '../errors.js';
 
 export interface Bundle { spec: Spec; bundle: string; rootfs: string }
 
@@ -16,14 +16,14 @@ export function loadBundleConfig(bundleArg: string): Bundle {
   const rootfs = isAbsolute(spec.root!.path) ? spec.root!.path : join(bundle, spec.root!.path);
   let isDir: boolean;
   try { isDir = statSync(rootfs).isDirectory(); } catch (e) {
-    throw new ConfigError(`invalid rootfs: stat ${rootfs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+    throw new RuntsError('config', `invalid rootfs: stat ${rootfs}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
-  if (!isDir) throw new ConfigError(`invalid rootfs: ${rootfs}: not a directory`);
+  if (!isDir) throw new RuntsError('config', `invalid rootfs: ${rootfs}: not a directory`);
   return { spec, bundle, rootfs };
 }
 
 function parseConfig(path: string): unknown {
-  const fail = (msg: string) => new ConfigError(msg);
+  const fail = (msg: string) => new RuntsError('config', msg);
   const text = readInputFile(path, 'config.json', fail, { missing: 'JSON specification file config.json not found' });
   return parseJsonText(text, 'config.json', fail);
 }

@@ -5,9 +5,9 @@
 // The guide is what runc accepts: nothing that runc runs is refused, except where the spec says
 // MUST and runc merely forgets to check (duplicate rlimits). Where runc has a message for the same
 // rule, its wording follows the path. sysctl keys are checked by src/container/sysctl-check.ts.
-import { ConfigError } from './errors.js';
-import { idmapKind, isBindMount, parseMountOptions } from './mount-options.js';
-import type { Hooks, Mount, Namespace, NamespaceType, Spec } from './types.js';
+import { idmapKind, isBindMount, parseMountOptions } from '../linux/mount-options.js';
+import { HOOK_KINDS, type Hooks, type Mount, type Namespace, type NamespaceType, type Spec } from './types.js';
+import { configError } from './config-error.js';
 
 export function checkSemantics(spec: Spec): void {
   const major = /^(\d+)\./.exec(spec.ociVersion)?.[1];
@@ -27,7 +27,7 @@ export function checkSemantics(spec: Spec): void {
 }
 
 function fail(path: string, msg: string): never {
-  throw new ConfigError(`config.json: ${path}: ${msg}`);
+  throw configError(path, msg);
 }
 
 const isAbs = (p: string) => p.startsWith('/');
@@ -102,8 +102,6 @@ function checkProcess(spec: Spec): void {
     }
   }
 }
-
-const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
 
 function checkHooks(hooks: Hooks | undefined): void {
   if (!hooks) return;

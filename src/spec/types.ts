@@ -67,6 +67,9 @@ export interface Rlimit { type: string; soft: number; hard: number }
 
 export interface Hook { path: string; args?: string[]; env?: string[]; timeout?: number }
 
+/** Every hook phase, in the order they run. */
+export const HOOK_KINDS = ['prestart', 'createRuntime', 'createContainer', 'startContainer', 'poststart', 'poststop'] as const;
+
 export interface Hooks {
   prestart?: Hook[];
   createRuntime?: Hook[];

@@ -1,10 +1,11 @@
 // config.json validation: the runtime-spec schema (schemas/, compiled ahead of time by
 // scripts/gen-validators.mjs into generated/), then the semantic rules of semantic.ts.
-import { ConfigError } from './errors.js';
 import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from './generated/validators.js';
 import { findNul } from './nul.js';
 import { checkSemantics } from './semantic.js';
 import type { Spec } from './types.js';
+import { RuntsError } from '../errors.js';
+import { configError } from './config-error.js';
 
 export interface SchemaError { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
 
@@ -16,11 +17,11 @@ export interface SchemaError { instancePath: string; message?: string; keyword: 
 export function validateConfig(value: unknown): Spec {
   dropNulls(value);
   if (!validateConfigSchema(value)) {
-    throw new ConfigError(`config.json: ${formatSchemaError((validateConfigSchema.errors as SchemaError[])[0])}`);
+    throw new RuntsError('config', `config.json: ${formatSchemaError((validateConfigSchema.errors as SchemaError[])[0])}`);
   }
   checkSemantics(value as Spec); // runc's own words for NULs in mounts and env first
   const nul = findNul(value, '', ['/annotations']);
-  if (nul) throw new ConfigError(`config.json: ${nul}: must not contain a NUL byte`);
+  if (nul) throw configError(nul, 'must not contain a NUL byte');
   return value as Spec;
 }
 
@@ -31,9 +32,9 @@ export function validateConfig(value: unknown): Spec {
 export function validatePart(value: unknown, part: 'process' | 'resources', what: string): void {
   dropNulls(value);
   const validate = part === 'process' ? validateProcessSchema : validateResourcesSchema;
-  if (!validate(value)) throw new ConfigError(`${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
+  if (!validate(value)) throw new RuntsError('config', `${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
   const nul = findNul(value);
-  if (nul) throw new ConfigError(`${what}: ${nul}: must not contain a NUL byte`);
+  if (nul) throw configError(nul, 'must not contain a NUL byte', what);
 }
 
 /** Removes null-valued members of every object (array elements stay: Go decodes them as zero values). */

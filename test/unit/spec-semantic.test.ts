@@ -1,9 +1,9 @@
 // The rules of src/spec/semantic.ts: each one refuses with its one-line message naming the JSON
 // path, and what runc accepts still passes.
 import t, { type Test } from 'tap';
-import { ConfigError } from '../../src/spec/errors.js';
 import { checkSemantics } from '../../src/spec/semantic.js';
 import { validateConfig } from '../../src/spec/validate.js';
+import { isKind } from '../../src/errors.js';
 
 /** A small valid config; each case changes a copy. */
 function base(): any {
@@ -23,7 +23,7 @@ function base(): any {
 
 function errorOf(config: unknown): string | undefined {
   try { validateConfig(config); return undefined; } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
+    if (!isKind(e, 'config')) throw e;
     return e.message;
   }
 }

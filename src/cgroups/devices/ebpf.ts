@@ -9,6 +9,7 @@
 //   [if R5 != minor goto next]; R0 = verdict; exit
 // and the program ends with R0 = default; exit.
 import type { DeviceEmulator } from './emulator.js';
+import { RuntsError } from '../../errors.js';
 
 const DEV_BLOCK = 1, DEV_CHAR = 2;
 const ACC = { m: 1, r: 2, w: 4 } as const;
@@ -76,8 +77,8 @@ export function runFilter(insns: Insn[], type: 'b' | 'c', major: number, minor: 
       case JNE_K: if (r[x.dst] !== x.imm >>> 0) pc += x.off; break;
       case JNE_X: if (r[x.dst] !== r[x.src]) pc += x.off; break;
       case EXIT: return r[0];
-      default: throw new Error(`unknown opcode ${x.code}`);
+      default: throw new RuntsError('runtime', `unknown opcode ${x.code}`);
     }
   }
-  throw new Error('program ran off its end');
+  throw new RuntsError('runtime', 'program ran off its end');
 }

@@ -5,8 +5,8 @@
 //  - give the cgroup v2 eBPF program the same meaning as the v1 rules.
 // Deviation from the kernel, as runc: removing part of a wildcard exception is an error, because
 // v1 silently ignores it and the container would keep access it was meant to lose.
-import { CgroupError } from '../errors.js';
 import { ACCESS_ALL, normAccess, parseListLine, type DevRule, type DevType } from './rule.js';
+import { cgroupError } from '../errors.js';
 
 const key = (t: DevType, major: number, minor: number) => `${t}:${major}:${minor}`;
 
@@ -43,7 +43,7 @@ export class DeviceEmulator {
       const perms = this.exceptions.get(wk);
       if (perms && overlap(perms, r.access)) {
         const w = parseKey(wk);
-        throw new CgroupError(`device rule ${describe(r)} cannot take access away from the wider rule ${describe({ ...w, allow: !r.allow, access: perms })} (the devices cgroup would ignore it)`);
+        throw cgroupError(`device rule ${describe(r)} cannot take access away from the wider rule ${describe({ ...w, allow: !r.allow, access: perms })} (the devices cgroup would ignore it)`);
       }
     }
     const left = minus(this.exceptions.get(k) ?? '', r.access);

@@ -4,8 +4,9 @@
 // (also int64, uint32, int32, uint16, int16, byte, double, boolean, string), and ['a', 'b'] arrays
 // of strings. Anything else is an error naming the annotation. A name ending in a lowercase letter
 // and "Sec" (TimeoutStopSec) becomes "...USec" with the value in microseconds, as runc does.
-import { CgroupError } from '../errors.js';
 import { prop, type Property } from './properties.js';
+import { cgroupError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 
 const PREFIX = 'org.systemd.property.';
 const TYPES: Record<string, string> = {
@@ -19,10 +20,10 @@ function parseString(v: string): string | undefined {
 }
 
 function typed(sig: string, v: string): unknown {
-  if (sig === 's') { const s = parseString(v); if (s !== undefined) return s; throw new Error(`not a string: ${v}`); }
-  if (sig === 'b') { if (v === 'true' || v === 'false') return v === 'true'; throw new Error(`not a boolean: ${v}`); }
-  if (sig === 'd') { if (/^-?\d+(\.\d*)?([eE][-+]?\d+)?$/.test(v)) return Number(v); throw new Error(`not a number: ${v}`); }
-  if (!/^-?\d+$/.test(v)) throw new Error(`not an integer: ${v}`);
+  if (sig === 's') { const s = parseString(v); if (s !== undefined) return s; throw new RuntsError('config', `not a string: ${v}`); }
+  if (sig === 'b') { if (v === 'true' || v === 'false') return v === 'true'; throw new RuntsError('config', `not a boolean: ${v}`); }
+  if (sig === 'd') { if (/^-?\d+(\.\d*)?([eE][-+]?\d+)?$/.test(v)) return Number(v); throw new RuntsError('config', `not a number: ${v}`); }
+  if (!/^-?\d+$/.test(v)) throw new RuntsError('config', `not an integer: ${v}`);
   return sig === 't' || sig === 'x' ? BigInt(v) : Number(v);
 }
 
@@ -41,11 +42,11 @@ export function parseVariant(text: string): { sig: string; value: unknown } {
     const items = a[1].trim() ? a[1].split(',').map((x) => parseString(x.trim())) : [];
     if (items.every((x) => x !== undefined)) return { sig: 'as', value: items };
   }
-  throw new Error(`unsupported GVariant text ${JSON.stringify(v)} (runts reads booleans, strings, numbers, typed numbers and string arrays)`);
+  throw new RuntsError('config', `unsupported GVariant text ${JSON.stringify(v)} (runts reads booleans, strings, numbers, typed numbers and string arrays)`);
 }
 
 function toUSec(x: { sig: string; value: unknown }): { sig: string; value: unknown } {
-  if (!NUMERIC.includes(x.sig)) throw new Error('not a number');
+  if (!NUMERIC.includes(x.sig)) throw new RuntsError('config', 'not a number');
   const n = x.value;
   return { sig: 't', value: typeof n === 'bigint' ? n * 1000000n : BigInt(Math.trunc(Number(n) * 1000000)) };
 }
@@ -55,13 +56,13 @@ export function annotationProperties(annotations: Record<string, string> = {}): 
   for (const [k, text] of Object.entries(annotations)) {
     if (!k.startsWith(PREFIX)) continue;
     let name = k.slice(PREFIX.length);
-    if (name.length < 3) throw new CgroupError(`annotation ${k} name incorrect: too short`);
-    if (!/^[A-Za-z]+$/.test(name)) throw new CgroupError(`annotation ${k} name incorrect: contains non-alphabetic character`);
+    if (name.length < 3) throw cgroupError(`annotation ${k} name incorrect: too short`);
+    if (!/^[A-Za-z]+$/.test(name)) throw cgroupError(`annotation ${k} name incorrect: contains non-alphabetic character`);
     let value: { sig: string; value: unknown };
     try {
       value = parseVariant(text);
       if (/[a-z]Sec$/.test(name)) { name = name.slice(0, -3) + 'USec'; value = toUSec(value); }
-    } catch (e) { throw new CgroupError(`annotation ${k}=${text} value parse error: ${(e as Error).message}`); }
+    } catch (e) { throw cgroupError(`annotation ${k}=${text} value parse error: ${(e as Error).message}`); }
     out.push(prop(name, value.sig, value.value));
   }
   return out;

@@ -5,7 +5,8 @@
 import type { Resources } from '../../spec/types.js';
 import type { Variant } from '../../linux/sdbus.js';
 import { sharesToWeight, swapToV2 } from '../convert.js';
-import { CgroupError } from '../errors.js';
+import { cgroupError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
 
 export interface Property { name: string; value: Variant }
 
@@ -39,7 +40,7 @@ export function cpuQuotaProperties(quota: number, period: number, version: Versi
 export function rangeToBits(text: string): number[] {
   const set = new Set<number>();
   const num = (s: string) => {
-    if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) throw new Error(`invalid number ${JSON.stringify(s)}`);
+    if (!/^\d+$/.test(s) || Number(s) > 0xffffffff) throw new RuntsError('config', `invalid number ${JSON.stringify(s)}`);
     return Number(s);
   };
   for (const raw of text.split(',')) {
@@ -47,10 +48,10 @@ export function rangeToBits(text: string): number[] {
     if (!r) continue;
     const [a, b] = r.split('-', 2);
     const start = num(a), end = b === undefined ? start : num(b);
-    if (start > end) throw new Error(`invalid range: ${r}`);
+    if (start > end) throw new RuntsError('config', `invalid range: ${r}`);
     for (let i = start; i <= end; i++) set.add(i);
   }
-  if (!set.size) throw new Error('empty value');
+  if (!set.size) throw new RuntsError('config', 'empty value');
   const bytes = new Array<number>(Math.floor(Math.max(...set) / 8) + 1).fill(0);
   for (const i of set) bytes[i >> 3] |= 1 << (i & 7);
   return bytes;
@@ -61,7 +62,7 @@ function cpusetProperties(cpus: string | undefined, mems: string | undefined, ve
   if (version() < 244) return []; // AllowedCPUs/AllowedMemoryNodes: systemd 244; the files still get them
   const out: Property[] = [];
   const bits = (v: string, what: string) => {
-    try { return rangeToBits(v); } catch (e) { throw new CgroupError(`linux.resources.cpu.${what} ${JSON.stringify(v)}: ${(e as Error).message}`); }
+    try { return rangeToBits(v); } catch (e) { throw cgroupError(`linux.resources.cpu.${what} ${JSON.stringify(v)}: ${(e as Error).message}`); }
   };
   if (cpus) out.push(prop('AllowedCPUs', 'ay', bits(cpus, 'cpus')));
   if (mems) out.push(prop('AllowedMemoryNodes', 'ay', bits(mems, 'mems')));
@@ -74,7 +75,7 @@ function tasksMax(limit: number | undefined): Property[] {
 
 /** cgroup v1 (and hybrid) hosts: runc's legacy manager. */
 export function v1Properties(r: Resources, version: VersionFn): Property[] {
-  if (r.unified && Object.keys(r.unified).length) throw new CgroupError('linux.resources.unified: invalid configuration: cannot use unified on cgroup v1 with the systemd cgroup driver');
+  if (r.unified && Object.keys(r.unified).length) throw cgroupError('linux.resources.unified: invalid configuration: cannot use unified on cgroup v1 with the systemd cgroup driver');
   const out: Property[] = [];
   if (r.memory?.limit) out.push(prop('MemoryLimit', 't', u64(r.memory.limit)));
   if (r.cpu?.shares) out.push(prop('CPUShares', 't', u64(r.cpu.shares)));
@@ -92,7 +93,7 @@ export function v2Properties(r: Resources, version: VersionFn): Property[] {
   if (mem.limit) out.push(prop('MemoryMax', 't', u64(mem.limit)));
   if (mem.reservation) out.push(prop('MemoryLow', 't', u64(mem.reservation)));
   let swap: number;
-  try { swap = swapToV2(mem.swap ?? 0, mem.limit ?? 0); } catch (e) { throw new CgroupError(`linux.resources.memory.swap: ${(e as Error).message}`); }
+  try { swap = swapToV2(mem.swap ?? 0, mem.limit ?? 0); } catch (e) { throw cgroupError(`linux.resources.memory.swap: ${(e as Error).message}`); }
   if (swap !== 0) out.push(prop('MemorySwapMax', 't', u64(swap)));
   const weight = sharesToWeight(r.cpu?.shares ?? 0);
   if (weight) out.push(prop('CPUWeight', 't', u64(weight)));
@@ -109,7 +110,7 @@ const MEMORY_KEYS: Record<string, string> = {
 
 function u64Value(k: string, v: string): bigint {
   if (v === 'max') return INFINITY;
-  if (!/^\d+$/.test(v) || BigInt(v) > INFINITY) throw new CgroupError(`linux.resources.unified: ${JSON.stringify(k)} value conversion error: ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || BigInt(v) > INFINITY) throw cgroupError(`linux.resources.unified: ${JSON.stringify(k)} value conversion error: ${JSON.stringify(v)}`);
   return BigInt(v);
 }
 
@@ -117,14 +118,14 @@ function u64Value(k: string, v: string): bigint {
 export function unifiedProperties(unified: Record<string, string>, version: VersionFn): Property[] {
   const out: Property[] = [];
   for (const [k, raw] of Object.entries(unified)) {
-    if (k.includes('/')) throw new CgroupError(`linux.resources.unified: ${JSON.stringify(k)} must be a file name (no slashes)`);
-    if (!/^[^.]+\..+$/.test(k)) throw new CgroupError(`linux.resources.unified: ${JSON.stringify(k)} must be in the form CONTROLLER.PARAMETER`);
+    if (k.includes('/')) throw cgroupError(`linux.resources.unified: ${JSON.stringify(k)} must be a file name (no slashes)`);
+    if (!/^[^.]+\..+$/.test(k)) throw cgroupError(`linux.resources.unified: ${JSON.stringify(k)} must be in the form CONTROLLER.PARAMETER`);
     const v = raw.trim();
     if (k === 'cpu.max') out.push(...cpuMax(k, v, version));
     else if (k === 'cpu.weight') out.push(prop('CPUWeight', 't', u64Value(k, v)));
     else if (k === 'cpuset.cpus' || k === 'cpuset.mems') {
       let bits: number[];
-      try { bits = rangeToBits(v); } catch (e) { throw new CgroupError(`linux.resources.unified: ${JSON.stringify(k)}=${JSON.stringify(v)} conversion error: ${(e as Error).message}`); }
+      try { bits = rangeToBits(v); } catch (e) { throw cgroupError(`linux.resources.unified: ${JSON.stringify(k)}=${JSON.stringify(v)} conversion error: ${(e as Error).message}`); }
       if (version() >= 244) out.push(prop(k === 'cpuset.cpus' ? 'AllowedCPUs' : 'AllowedMemoryNodes', 'ay', bits));
     } else if (MEMORY_KEYS[k]) out.push(prop(MEMORY_KEYS[k], 't', u64Value(k, v)));
     else if (k === 'pids.max') out.push(prop('TasksMax', 't', u64Value(k, v)));
@@ -134,7 +135,7 @@ export function unifiedProperties(unified: Record<string, string>, version: Vers
 
 function cpuMax(k: string, v: string, version: VersionFn): Property[] {
   const f = v.split(/\s+/).filter(Boolean);
-  const bad = () => new CgroupError(`linux.resources.unified: ${JSON.stringify(k)} value invalid: ${JSON.stringify(v)}`);
+  const bad = () => cgroupError(`linux.resources.unified: ${JSON.stringify(k)} value invalid: ${JSON.stringify(v)}`);
   if (f.length < 1 || f.length > 2) throw bad();
   if (f[0] !== 'max' && !/^-?\d+$/.test(f[0])) throw bad();
   if (f[1] !== undefined && !/^\d+$/.test(f[1])) throw bad();

@@ -2,9 +2,10 @@
 // wait for its job, set properties, stop a unit and wait, read the version. One connection per
 // command, opened on first use; the JobRemoved match is added before the first job is queued, so
 // its signal cannot be missed.
-import { Bus, BusError, type Message } from '../../linux/sdbus.js';
-import { CgroupError } from '../errors.js';
+import { Bus, busNameOf, type Message } from '../../linux/sdbus.js';
 import type { Property } from './properties.js';
+import { isKind, wrap } from '../../errors.js';
+import { cgroupError } from '../errors.js';
 
 const DEST = 'org.freedesktop.systemd1';
 const PATH = '/org/freedesktop/systemd1';
@@ -21,16 +22,14 @@ export class Systemd {
 
   private conn(): Bus {
     if (this.bus) return this.bus;
-    try { this.bus = Bus.system(); } catch (e) { throw new CgroupError(`systemd: ${(e as Error).message}`); }
+    try { this.bus = Bus.system(); } catch (e) { throw cgroupError(`systemd: ${(e as Error).message}`); }
     return this.bus;
   }
 
   private call(member: string, sig: string, args: unknown[], what: string): Message {
     try { return this.conn().call(DEST, PATH, MANAGER, member, sig, args); } catch (e) {
-      if (e instanceof CgroupError) throw e;
-      const err = new CgroupError(`systemd: ${what}: ${(e as Error).message}`);
-      (err as { busName?: string }).busName = (e as BusError).busName;
-      throw err;
+      if (isKind(e, 'cgroup')) throw e;
+      throw wrap(e, `cgroup: systemd: ${what}`, 'cgroup', { busName: busNameOf(e) });
     }
   }
 
@@ -54,22 +53,22 @@ export class Systemd {
   startUnit(unit: string, p: Property[]): void {
     let result: string;
     try { result = this.job('StartTransientUnit', 'ssa(sv)a(sa(sv))', [unit, 'replace', props(p), []], `start unit ${unit}`); } catch (e) {
-      if ((e as { busName?: string }).busName === 'org.freedesktop.systemd1.UnitExists') return;
+      if (busNameOf(e) === 'org.freedesktop.systemd1.UnitExists') return;
       throw e;
     }
     if (result === 'done') return;
     this.resetFailed(unit);
-    throw new CgroupError(`systemd: start unit ${unit}: job ${result === 'timeout' ? 'did not finish in 30 s' : `result "${result}"`}`);
+    throw cgroupError(`systemd: start unit ${unit}: job ${result === 'timeout' ? 'did not finish in 30 s' : `result "${result}"`}`);
   }
 
   /** StopUnit (mode "replace") and wait; a unit that is not there is fine. */
   stopUnit(unit: string): void {
     let result: string;
     try { result = this.job('StopUnit', 'ss', [unit, 'replace'], `stop unit ${unit}`); } catch (e) {
-      if ((e as { busName?: string }).busName === 'org.freedesktop.systemd1.NoSuchUnit') return;
+      if (busNameOf(e) === 'org.freedesktop.systemd1.NoSuchUnit') return;
       throw e;
     }
-    if (result === 'timeout') throw new CgroupError(`systemd: stop unit ${unit}: job did not finish in 30 s`);
+    if (result === 'timeout') throw cgroupError(`systemd: stop unit ${unit}: job did not finish in 30 s`);
     // another result ("canceled", "failed"): the unit is going anyway; its cgroups are removed after
   }
 

@@ -3,7 +3,7 @@
 // a slice unit (its parent slice given by Wants=), anything else the scope "<prefix>-<name>.scope".
 // Without cgroupsPath: "runts-<id>.scope" in system.slice (runc's own prefix is "runc").
 // Slices nest by dashes: "a-b-c.slice" is /a.slice/a-b.slice/a-b-c.slice (runc's ExpandSlice).
-import { CgroupError } from '../errors.js';
+import { cgroupError } from '../errors.js';
 
 export const DEFAULT_SLICE = 'system.slice';
 export const DEFAULT_PREFIX = 'runts';
@@ -21,19 +21,19 @@ export function parseSystemdPath(id: string, cgroupsPath?: string): SystemdUnit 
   if (!cgroupsPath) return { parent: '', unit: `${DEFAULT_PREFIX}-${id}.scope`, name: id };
   const parts = cgroupsPath.split(':');
   if (parts.length !== 3) {
-    throw new CgroupError(`expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got ${JSON.stringify(cgroupsPath)} instead`);
+    throw cgroupError(`expected cgroupsPath to be of format "slice:prefix:name" for systemd cgroups, got ${JSON.stringify(cgroupsPath)} instead`);
   }
   const [parent, prefix, name] = parts;
   const unit = name.endsWith('.slice') ? name : `${prefix}-${name}.scope`;
   // systemd refuses such names too, but runts computes paths from them before asking it
-  if (unit.includes('/') || parent.includes('/')) throw new CgroupError(`invalid systemd unit or slice name in cgroupsPath ${JSON.stringify(cgroupsPath)}`);
+  if (unit.includes('/') || parent.includes('/')) throw cgroupError(`invalid systemd unit or slice name in cgroupsPath ${JSON.stringify(cgroupsPath)}`);
   return { parent, unit, name };
 }
 
 /** The slice as a cgroup path: "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" -> "/". */
 export function expandSlice(slice: string): string {
   const suffix = '.slice';
-  const bad = () => new CgroupError(`invalid slice name: ${slice}`);
+  const bad = () => cgroupError(`invalid slice name: ${slice}`);
   if (!slice.endsWith(suffix) || slice.includes('/')) throw bad();
   const base = slice.slice(0, -suffix.length);
   if (base === '-') return '/';

@@ -2,10 +2,11 @@
 // throttles; stats from the first family of files this kernel has (BFQ, CFQ, throttle).
 import type { Resources, ThrottleDevice, WeightDevice } from '../../spec/types.js';
 import { hasFile, readOptional, writeValue } from '../fs.js';
-import { CgroupError, unsupported } from '../errors.js';
+import { unsupported, cgroupError } from '../errors.js';
 import type { BlkioKey, RawStats } from '../stats.js';
 import { wantsBlkio } from '../wants.js';
 import type { V1Controller } from './controller.js';
+import { type RuntsError } from '../../errors.js';
 
 const THROTTLES = [
   ['throttleReadBpsDevice', 'blkio.throttle.read_bps_device'], ['throttleWriteBpsDevice', 'blkio.throttle.write_bps_device'],
@@ -19,7 +20,7 @@ function weightFiles(dir: string): { weight: string; device: string } | undefine
   return undefined;
 }
 
-function noWeights(setting: string, file: string): CgroupError {
+function noWeights(setting: string, file: string): RuntsError {
   return unsupported(`blockIO.${setting}`, file, 'not supported by this host: no I/O scheduler with weights '
     + '(BFQ or CFQ) is available, so the kernel offers neither blkio.bfq.weight nor blkio.weight');
 }
@@ -51,7 +52,7 @@ export function parseBlkioStat(text: string, file: string): { major: number; min
   for (const line of text.split('\n')) {
     const f = line.split(/[ :]/).filter(Boolean);
     if (!f.length || (f.length === 2 && f[0] === 'Total')) continue;
-    if (f.length < 3) throw new CgroupError(`parse ${file}: malformed line ${JSON.stringify(line)}`);
+    if (f.length < 3) throw cgroupError(`parse ${file}: malformed line ${JSON.stringify(line)}`);
     const op = f.length === 4 ? f[2] : '';
     out.push({ major: Number(f[0]), minor: Number(f[1]), op, value: Number(f[f.length - 1]) });
   }

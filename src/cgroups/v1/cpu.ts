@@ -2,11 +2,11 @@
 // Interdependent pairs are written in the order the kernel accepts: a write that fails with
 // EINVAL because of the old partner value is retried after the partner is written.
 import type { Resources } from '../../spec/types.js';
-import { CgroupError } from '../errors.js';
 import { hasFile, readKeyValues, readU64, writeValue } from '../fs.js';
 import type { RawStats } from '../stats.js';
 import { wantsCpu } from '../wants.js';
 import type { V1Controller } from './controller.js';
+import { cgroupError, errCode } from '../errors.js';
 
 type Cpu = NonNullable<Resources['cpu']>;
 
@@ -14,7 +14,7 @@ type Cpu = NonNullable<Resources['cpu']>;
 function tryFirst(dir: string, file: string, value: number | undefined, partnerSet: boolean): string | undefined {
   if (value === undefined || value === null) return undefined;
   try { writeValue(dir, file, value); return undefined; } catch (e) {
-    if ((e as CgroupError).code !== 'EINVAL' || !partnerSet) throw e;
+    if (errCode(e) !== 'EINVAL' || !partnerSet) throw e;
     return String(value);
   }
 }
@@ -23,7 +23,7 @@ function setShares(dir: string, shares: number): void {
   writeValue(dir, 'cpu.shares', shares);
   const got = readU64(dir, 'cpu.shares');
   if (got === shares) return;
-  throw new CgroupError(`set cpu.shares to ${shares} in ${dir}: the ${shares > got ? 'maximum' : 'minimum'} allowed cpu-shares is ${got}`);
+  throw cgroupError(`set cpu.shares to ${shares} in ${dir}: the ${shares > got ? 'maximum' : 'minimum'} allowed cpu-shares is ${got}`);
 }
 
 function setCfs(dir: string, c: Cpu): void {
@@ -32,7 +32,7 @@ function setCfs(dir: string, c: Cpu): void {
   let burst: string | undefined;
   if (c.burst !== undefined && c.burst !== null) {
     try { burst = tryFirst(dir, 'cpu.cfs_burst_us', c.burst, quotaSet); } catch (e) {
-      if ((e as CgroupError).code !== 'ENOENT') throw e; // no burst knob (Linux < 5.14): ignored, as runc
+      if (errCode(e) !== 'ENOENT') throw e; // no burst knob (Linux < 5.14): ignored, as runc
     }
   }
   if (!quotaSet) return;

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Resources } from '../../spec/types.js';
-import { CgroupError, fileError } from '../errors.js';
+import { fileError, cgroupError } from '../errors.js';
 import { hasFile, readOptional, readValue, writeValue } from '../fs.js';
 import type { RawStats } from '../stats.js';
 import { wantsCpuset } from '../wants.js';
@@ -40,7 +40,7 @@ export function parseCpuList(text: string): number[] {
   const out: number[] = [];
   for (const part of text.split(',').filter(Boolean)) {
     const [a, b] = part.split('-').map(Number);
-    if (!Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a))) throw new CgroupError(`malformed cpu list ${JSON.stringify(text)}`);
+    if (!Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a))) throw cgroupError(`malformed cpu list ${JSON.stringify(text)}`);
     for (let i = a; i <= (b ?? a); i++) out.push(i);
   }
   return out;

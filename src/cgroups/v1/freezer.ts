@@ -1,8 +1,8 @@
 // v1 freezer: freezer.state FROZEN / THAWED, polled until the kernel reports the state.
 // Freezing can stall (a task in an uninterruptible sleep); as runc, every 50 tries the cgroup is
 // thawed for a moment and frozen again, and after 1000 it gives up and thaws.
-import { CgroupError } from '../errors.js';
 import { readOptional, readValue, sleepMs, writeValue } from '../fs.js';
+import { cgroupError } from '../errors.js';
 
 const STATE = 'freezer.state';
 
@@ -14,9 +14,9 @@ export function freezeV1(dir: string): void {
       if (i % 25 === 24) sleepMs(1);
       const st = readValue(dir, STATE);
       if (st === 'FROZEN') return;
-      if (st !== 'FREEZING') throw new CgroupError(`freeze ${dir}: unexpected ${STATE} ${st}`);
+      if (st !== 'FREEZING') throw cgroupError(`freeze ${dir}: unexpected ${STATE} ${st}`);
     }
-    throw new CgroupError(`freeze ${dir}: still FREEZING after 1000 tries`);
+    throw cgroupError(`freeze ${dir}: still FREEZING after 1000 tries`);
   } catch (e) {
     try { writeValue(dir, STATE, 'THAWED'); } catch { /* the first error is the one to report */ }
     throw e;
@@ -29,11 +29,11 @@ export function thawV1(dir: string): void {
     const st = readValue(dir, STATE);
     if (st === 'THAWED') return;
     if (st === 'FROZEN' && readOptional(dir, 'freezer.parent_freezing') === '1') {
-      throw new CgroupError(`thaw ${dir}: a parent cgroup is frozen`);
+      throw cgroupError(`thaw ${dir}: a parent cgroup is frozen`);
     }
     sleepMs(1);
   }
-  throw new CgroupError(`thaw ${dir}: ${STATE} did not become THAWED`);
+  throw cgroupError(`thaw ${dir}: ${STATE} did not become THAWED`);
 }
 
 /** FROZEN only when this cgroup itself was frozen (not only a parent); FREEZING is waited out. */

@@ -1,16 +1,16 @@
 // v1 hugetlb: hugetlb.<size>.limit_in_bytes (and the reservation limit where the kernel has it).
 import type { Resources } from '../../spec/types.js';
-import { CgroupError } from '../errors.js';
 import { hasFile, readU64, writeValue } from '../fs.js';
 import type { RawStats } from '../stats.js';
 import { wantsHugetlb } from '../wants.js';
 import type { V1Controller } from './controller.js';
+import { errCode } from '../errors.js';
 
 function set(dir: string, r: Resources): void {
   for (const h of r.hugepageLimits ?? []) {
     writeValue(dir, `hugetlb.${h.pageSize}.limit_in_bytes`, h.limit);
     try { writeValue(dir, `hugetlb.${h.pageSize}.rsvd.limit_in_bytes`, h.limit); } catch (e) {
-      if ((e as CgroupError).code !== 'ENOENT') throw e;
+      if (errCode(e) !== 'ENOENT') throw e;
     }
   }
 }

@@ -2,21 +2,21 @@
 // kmem (the kernel may have dropped it: then ignored, as runc ignores it), kmem.tcp, swappiness,
 // oom_control, use_hierarchy.
 import type { Resources } from '../../spec/types.js';
-import { CgroupError } from '../errors.js';
+import { errCode, withNote, cgroupError } from '../errors.js';
 import { hasFile, readKeyValues, readOptional, readU64, writeValue } from '../fs.js';
 import type { RawMemory, RawStats } from '../stats.js';
 import { wantsMemory } from '../wants.js';
 import type { V1Controller } from './controller.js';
+import { isKind } from '../../errors.js';
 
 type Memory = NonNullable<Resources['memory']>;
 const LIMIT = 'memory.limit_in_bytes', MEMSW = 'memory.memsw.limit_in_bytes';
 
 function setLimit(dir: string, v: number): void {
   try { writeValue(dir, LIMIT, v); } catch (e) {
-    if ((e as CgroupError).code !== 'EBUSY') throw e;
+    if (errCode(e) !== 'EBUSY' || !isKind(e, 'cgroup')) throw e;
     const usage = readOptional(dir, 'memory.usage_in_bytes'), peak = readOptional(dir, 'memory.max_usage_in_bytes');
-    (e as CgroupError).message += ` (current usage: ${usage}, peak usage: ${peak})`;
-    throw e;
+    throw withNote(e, ` (current usage: ${usage}, peak usage: ${peak})`);
   }
 }
 
@@ -36,7 +36,7 @@ function setLimitAndSwap(dir: string, m: Memory): void {
 /** Writes a setting the kernel may have dropped (kmem): missing or refused is not an error. */
 function setIfKernelHasIt(dir: string, file: string, v: number, refusals: string[]): void {
   try { writeValue(dir, file, v); } catch (e) {
-    if (!refusals.includes((e as CgroupError).code ?? '')) throw e;
+    if (!refusals.includes(errCode(e) ?? '')) throw e;
   }
 }
 
@@ -47,14 +47,14 @@ export function checkBeforeUpdate(dir: string, m: Memory, usageFile: string): vo
   const usage = Number(text);
   for (const [what, v] of [['memory+swap', m.swap], ['memory', m.limit]] as const) {
     if (v !== undefined && v > 0 && v <= usage) {
-      throw new CgroupError(`set linux.resources.memory: rejecting ${what} limit ${v} <= usage ${usage} (checkBeforeUpdate, ${usageFile} in ${dir})`);
+      throw cgroupError(`set linux.resources.memory: rejecting ${what} limit ${v} <= usage ${usage} (checkBeforeUpdate, ${usageFile} in ${dir})`);
     }
   }
 }
 
 function setSwappiness(dir: string, v: number | undefined): void {
   if (v === undefined || v === null || v === -1) return;
-  if (!Number.isInteger(v) || v < 0 || v > 100) throw new CgroupError(`invalid linux.resources.memory.swappiness ${v} (valid range is 0-100)`);
+  if (!Number.isInteger(v) || v < 0 || v > 100) throw cgroupError(`invalid linux.resources.memory.swappiness ${v} (valid range is 0-100)`);
   writeValue(dir, 'memory.swappiness', v);
 }
 

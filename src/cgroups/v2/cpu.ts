@@ -2,7 +2,7 @@
 // cpu.idle. Realtime settings have no v2 file: an error if asked for.
 import type { Resources } from '../../spec/types.js';
 import { sharesToWeight } from '../convert.js';
-import { CgroupError, unsupported } from '../errors.js';
+import { unsupported, errCode } from '../errors.js';
 import { hasFile, readKeyValues, writeValue } from '../fs.js';
 import type { RawStats } from '../stats.js';
 import { wantsCpu } from '../wants.js';
@@ -22,7 +22,7 @@ function set(dir: string, r: Resources): void {
   let burst: string | undefined;
   if (c.burst !== undefined && c.burst !== null) {
     try { writeValue(dir, 'cpu.max.burst', c.burst); } catch (e) {
-      if ((e as CgroupError).code !== 'EINVAL' || !c.quota) throw e;
+      if (errCode(e) !== 'EINVAL' || !c.quota) throw e;
       burst = String(c.burst); // larger than the old quota allows: retry after cpu.max
     }
   }

@@ -3,7 +3,6 @@
 // with several of ours attached, the new one is attached first and the old ones detached after,
 // so there is never a moment without a filter. Programs of others are left alone.
 import { closeSync, constants, openSync } from 'node:fs';
-import { SysError } from '../../linux/errors.js';
 import {
   BPF_F_ALLOW_MULTI, BPF_F_REPLACE, attachDeviceProgram, detachDeviceProgram, loadDeviceProgram, programFdById, programName,
   queryDevicePrograms,
@@ -11,7 +10,9 @@ import {
 import { DeviceEmulator } from '../devices/emulator.js';
 import { deviceFilterInsns, encodeInsns } from '../devices/ebpf.js';
 import type { DevRule } from '../devices/rule.js';
-import { CgroupError, causeText } from '../errors.js';
+import { causeText, cgroupError } from '../errors.js';
+import { errnoOf } from '../../linux/errors.js';
+import { isKind } from '../../errors.js';
 
 export const PROGRAM_NAME = 'runts_devices';
 
@@ -29,7 +30,7 @@ function ourPrograms(cgroupFd: number): number[] {
 function attach(cgroupFd: number, progFd: number, old: number[]): void {
   if (old.length === 1) {
     try { attachDeviceProgram(cgroupFd, progFd, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, old[0]); return; } catch (e) {
-      if ((e as SysError).errno !== 22) throw e; // EINVAL: no BPF_F_REPLACE here
+      if (errnoOf(e) !== 22) throw e; // EINVAL: no BPF_F_REPLACE here
     }
   }
   attachDeviceProgram(cgroupFd, progFd, BPF_F_ALLOW_MULTI);
@@ -48,21 +49,10 @@ export function setDevicesV2(dir: string, rules: DevRule[]): void {
     fds.push(...old);
     attach(cgroupFd, progFd, old);
   } catch (e) {
-    if (e instanceof CgroupError) throw e;
-    const why = e instanceof SysError ? e.message : causeText(e);
-    throw new CgroupError(`set linux.resources.devices (eBPF device filter) in ${dir}: ${why}`, (e as NodeJS.ErrnoException).code);
+    if (isKind(e, 'cgroup')) throw e;
+    const why = isKind(e, 'sys') ? e.message : causeText(e);
+    throw cgroupError(`set linux.resources.devices (eBPF device filter) in ${dir}: ${why}`, { code: (e as NodeJS.ErrnoException).code });
   } finally {
     for (const fd of fds) closeSync(fd);
   }
-}
-
-/** Names of the device programs attached to dir (for tests and diagnostics). */
-export function attachedDevicePrograms(dir: string): string[] {
-  const cgroupFd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    return queryDevicePrograms(cgroupFd).map((id) => {
-      const fd = programFdById(id);
-      try { return programName(fd); } finally { closeSync(fd); }
-    });
-  } finally { closeSync(cgroupFd); }
 }

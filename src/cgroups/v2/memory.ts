@@ -3,23 +3,23 @@
 // useHierarchy have no v2 file and are ignored, as runc ignores them.
 import type { Resources } from '../../spec/types.js';
 import { swapToV2 } from '../convert.js';
-import { CgroupError } from '../errors.js';
 import { MAX_U64, hasFile, readKeyValues, readU64, writeValue } from '../fs.js';
 import type { RawMemory, RawStats } from '../stats.js';
 import { checkBeforeUpdate } from '../v1/memory.js';
 import { wantsMemory } from '../wants.js';
 import type { V2Controller } from './controller.js';
+import { cgroupError, errCode } from '../errors.js';
 
 const str = (v: number) => (v === -1 ? 'max' : String(v));
 
 function setSwap(dir: string, limit: number, swap: number): void {
   let v: number;
-  try { v = swapToV2(swap, limit); } catch (e) { throw new CgroupError(`set memory.swap.max in ${dir}: ${(e as Error).message}`); }
+  try { v = swapToV2(swap, limit); } catch (e) { throw cgroupError(`set memory.swap.max in ${dir}: ${(e as Error).message}`); }
   // swap == limit means "no swap": 0; a 0 from "swap unset" writes nothing.
   const text = v !== 0 ? str(v) : swap > 0 ? '0' : '';
   if (!text) return;
   try { writeValue(dir, 'memory.swap.max', text); } catch (e) {
-    const noSwap = (e as CgroupError).code === 'ENOENT' && (text === 'max' || text === '0');
+    const noSwap = errCode(e) === 'ENOENT' && (text === 'max' || text === '0');
     if (!noSwap) throw e; // without swap accounting, "no limit" and "no swap" already hold
   }
 }

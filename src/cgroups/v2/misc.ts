@@ -1,12 +1,12 @@
 // v2 pids, hugetlb and rdma: the same settings as v1 under their v2 file names.
 import type { Resources } from '../../spec/types.js';
-import { CgroupError } from '../errors.js';
 import { hasFile, readOptional, readU64, writeValue } from '../fs.js';
 import type { RawStats } from '../stats.js';
 import { pidsStats, setPids } from '../v1/pids.js';
 import { setRdma } from '../v1/rdma.js';
 import { wantsHugetlb, wantsPids, wantsRdma } from '../wants.js';
 import type { V2Controller } from './controller.js';
+import { errCode } from '../errors.js';
 
 function pidsStatsV2(dir: string, s: RawStats): void {
   if (hasFile(dir, 'pids.current')) { pidsStats(dir, s); return; }
@@ -20,7 +20,7 @@ function setHugetlb(dir: string, r: Resources): void {
   for (const h of r.hugepageLimits ?? []) {
     writeValue(dir, `hugetlb.${h.pageSize}.max`, h.limit);
     try { writeValue(dir, `hugetlb.${h.pageSize}.rsvd.max`, h.limit); } catch (e) {
-      if ((e as CgroupError).code !== 'ENOENT') throw e;
+      if (errCode(e) !== 'ENOENT') throw e;
     }
   }
 }

@@ -3,11 +3,11 @@ import { statsEvent, streamEvents } from '../../container/events.js';
 import { pause, resume } from '../../container/pause.js';
 import { containerPids, psTable } from '../../container/ps.js';
 import { readResources, update } from '../../container/update.js';
-import { UsageError } from '../args.js';
 import { parseGoDuration } from '../duration.js';
 import { goJson } from '../go-json.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
+import { RuntsError } from '../../errors.js';
 
 export const pauseCmd: Command = {
   name: 'pause', usage: 'pause <container-id>', summary: 'freeze every process of a container', args: [1, 1], options: {},
@@ -26,7 +26,7 @@ export const psCmd: Command = {
   run: (g, o, [id, ...psArgs]) => {
     const pids = containerPids(g.root, id);
     if (o.format === 'json') { out(JSON.stringify(pids.length ? pids : null) + '\n'); return; } // Go's nil slice
-    if (o.format !== 'table') throw new UsageError(`invalid format option: ${o.format}`);
+    if (o.format !== 'table') throw new RuntsError('usage', `invalid format option: ${o.format}`);
     out(psTable(pids, psArgs));
   },
 };
@@ -34,8 +34,8 @@ export const psCmd: Command = {
 /** --interval: a Go duration (as runc's flag), above zero. */
 function parseInterval(text: string): number {
   const ms = parseGoDuration(text);
-  if (ms === undefined) throw new UsageError(`invalid value "${text}" for flag -interval: parse error`);
-  if (ms <= 0) throw new UsageError('duration interval must be greater than 0');
+  if (ms === undefined) throw new RuntsError('usage', `invalid value "${text}" for flag -interval: parse error`);
+  if (ms <= 0) throw new RuntsError('usage', 'duration interval must be greater than 0');
   return ms;
 }
 
@@ -70,14 +70,14 @@ const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 3
 function bytes(flag: string, v: string): number {
   if (v === '-1') return -1;
   const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(v);
-  if (!m) throw new UsageError(`invalid value for ${flag}: invalid size: '${v}'`);
+  if (!m) throw new RuntsError('usage', `invalid value for ${flag}: invalid size: '${v}'`);
   return Math.trunc(Number(m[1]) * UNITS[m[2].toLowerCase()]);
 }
 
 function fieldValue(flag: string, v: string): string | number {
   if (STRING_FIELDS.has(flag)) return v;
   if (BYTE_FIELDS.has(flag)) return bytes(flag, v);
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`invalid value for --${flag}: ${v}`);
+  if (!/^-?\d+$/.test(v)) throw new RuntsError('usage', `invalid value for --${flag}: ${v}`);
   return Number(v);
 }
 

@@ -1,19 +1,20 @@
 import { exec } from '../../container/exec.js';
 import type { Command } from '../command.js';
+import { wrap } from '../../errors.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
 /** As runc: every exec error reads "exec failed: ...". */
 async function prefixed<T>(p: () => Promise<T>): Promise<T> {
   try { return await p(); } catch (e) {
-    throw Object.assign(e as Error, { message: `exec failed: ${(e as Error).message}` });
+    throw wrap(e, 'exec failed');
   }
 }
 
 export const execCmd: Command = {
   name: 'exec', usage: 'exec [command options] <container-id> <command> [command options]', args: [1, Infinity],
   summary: 'run a new process in a running container', keepOrder: true,
-  errorStatus: 255,
+  errorKind: 'exec',
   options: {
     process: { type: 'string', alias: 'p', describe: 'a JSON file with the process (config.json\'s "process")' }, tty: { type: 'boolean', alias: 't', describe: 'give the process a terminal' }, cwd: { type: 'string', describe: 'working directory in the container' },
     env: { type: 'array', alias: 'e', describe: 'an environment variable NAME=VALUE (repeatable)' }, user: { type: 'string', alias: 'u', describe: 'UID[:GID]' }, 'additional-gids': { type: 'array', alias: 'g', describe: 'an additional group id (repeatable)' },

@@ -1,7 +1,7 @@
 import { listContainers, type ListEntry } from '../../container/state.js';
-import { UsageError } from '../args.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
+import { RuntsError } from '../../errors.js';
 
 /** Columns padded as Go's tabwriter(minwidth 12, padding 3) pads them in runc. */
 function table(rows: string[][]): string {
@@ -23,7 +23,7 @@ export const listCmd: Command = {
     const list = listContainers(g.root);
     if (o.quiet) { out(list.map((e) => e.id + '\n').join('')); return; }
     if (o.format === 'json') { out(JSON.stringify(list.length ? list : null) + '\n'); return; }
-    if (o.format !== 'table') throw new UsageError(`invalid format option: ${o.format}`);
+    if (o.format !== 'table') throw new RuntsError('usage', `invalid format option: ${o.format}`);
     out(table([['ID', 'PID', 'STATUS', 'BUNDLE', 'CREATED', 'OWNER'], ...list.map(row)]));
   },
 };

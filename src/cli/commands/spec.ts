@@ -1,9 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultSpec, specFileText } from '../../spec/default-spec.js';
+import { writeDefaultSpec } from '../../spec/default-spec.js';
 import { features } from '../../spec/features.js';
 import { seccompFeatures } from '../../seccomp/features.js';
-import { RuntimeError } from '../../container/errors.js';
 import { out } from '../log.js';
 import type { Command } from '../command.js';
 
@@ -13,11 +10,7 @@ export const specCmd: Command = {
     bundle: { type: 'string', alias: 'b', default: '', describe: 'the bundle directory to write config.json into' },
     rootless: { type: 'boolean', describe: 'a config for a container run without root' },
   },
-  run: (_g, o) => {
-    const path = join((o.bundle as string) || '.', 'config.json');
-    if (existsSync(path)) throw new RuntimeError('File config.json exists. Remove it first');
-    writeFileSync(path, specFileText(defaultSpec({ rootless: !!o.rootless })));
-  },
+  run: (_g, o) => writeDefaultSpec(o.bundle as string, !!o.rootless),
 };
 
 export const featuresCmd: Command = {

@@ -5,13 +5,13 @@
 // "cpu,cpuacct"). The container's cgroup was set up by the parent before this runs.
 import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
-import { SysError } from '../../linux/errors.js';
 import { parseMountinfo } from '../../linux/mountinfo.js';
 import { closeFd, FS_MAGIC, statfs, symlinkat } from '../../linux/fs.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import { createDest, mountBind, mountPlain, type MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
 import { parentInRoot } from './safe-path.js';
+import { errnoOf } from '../../linux/errors.js';
 
 const EPERM = 1, EBUSY = 16;
 const DEFAULT_FLAGS = MS.NOEXEC | MS.NOSUID | MS.NODEV;
@@ -26,7 +26,7 @@ function mountV2(ctx: Ctx, e: MountEntry): void {
   try {
     mountPlain(ctx, { ...e, type: 'cgroup2' }, { dest, data });
   } catch (err) {
-    if (!(err instanceof SysError && (err.errno === EPERM || err.errno === EBUSY)) || ctx.cgroupns) throw err;
+    if ((errnoOf(err) !== EPERM && errnoOf(err) !== EBUSY) || ctx.cgroupns) throw err;
     // In a user namespace without its own cgroup namespace cgroup2 cannot be mounted.
     mountBind(ctx, { ...e, type: 'bind', isBind: true, source: '/sys/fs/cgroup', opts: { ...e.opts, flags: e.opts.flags | MS.BIND } });
   }

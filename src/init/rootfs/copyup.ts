@@ -5,6 +5,7 @@
 import { copyFileSync, lchownSync, lstatSync, lutimesSync, mkdirSync, readdirSync, readlinkSync, symlinkSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fdPath, mknodat } from '../../linux/fs.js';
+import { RuntsError } from '../../errors.js';
 
 const AT_FDCWD = -100;
 const S_IFMT = 0o170000, S_IFSOCK = 0o140000;
@@ -29,6 +30,6 @@ export function copyUp(from: number, to: number, dest: string): void {
   try {
     copyTree(fdPath(from), fdPath(to));
   } catch (e) {
-    throw new Error(`tmpcopyup of ${dest}: ${(e as Error).message.replace(/\/proc\/self\/fd\/\d+/g, dest)}`);
+    throw new RuntsError('runtime', `tmpcopyup of ${dest}: ${(e as Error).message.replace(/\/proc\/self\/fd\/\d+/g, dest)}`, {}, e);
   }
 }

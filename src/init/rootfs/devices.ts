@@ -1,16 +1,17 @@
 // /dev: the default devices plus linux.devices (mknod, or bind mounts of the host's nodes in a
 // user namespace), the /dev/ptmx symlink to the devpts instance, and the /proc/self/fd links.
-import { SysError } from '../../linux/errors.js';
 import {
   closeFd, fchmodFd, fchownFd, fdPath, fstatx, mknodat, S, statxPath, symlinkat, unlinkat, type FdStat,
 } from '../../linux/fs.js';
 import { mount } from '../../linux/mount.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import type { Spec } from '../../spec/types.js';
 import type { MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
 import { cleanRel, displayPath, parentInRoot, tryOpenChild } from './safe-path.js';
+import { sysError, errnoOf } from '../../linux/errors.js';
+import { wrap, RuntsError } from '../../errors.js';
 
 const EPERM = 1;
 
@@ -47,7 +48,7 @@ function fileType(d: DeviceNode): number {
     case 'c': case 'u': return S.IFCHR;
     case 'b': return S.IFBLK;
     case 'p': return S.IFIFO;
-    default: throw new Error(`${d.type} is not a valid device type for device ${d.path}`);
+    default: throw new RuntsError('runtime', `${d.type} is not a valid device type for device ${d.path}`);
   }
 }
 
@@ -60,7 +61,7 @@ function describe(d: DeviceNode): string { return `${d.type} ${d.major}:${d.mino
 export function createDevices(ctx: Ctx): void {
   for (const d of deviceList(ctx.plan.spec)) {
     try { createDevice(ctx, d); } catch (err) {
-      throw new Error(`create device ${displayPath(d.path)}: ${(err as Error).message}`);
+      throw wrap(err, `create device ${displayPath(d.path)}`);
     }
   }
 }
@@ -74,14 +75,14 @@ function createDevice(ctx: Ctx, d: DeviceNode): void {
       try {
         created = mknodat(dir, name, fileType(d) | d.mode, d.major, d.minor, what);
       } catch (err) {
-        if (!(err instanceof SysError && err.errno === EPERM)) throw err;
+        if (!(errnoOf(err) === EPERM)) throw err;
         return bindDevice(dir, name, d);
       }
       const fd = tryOpenChild(dir, name, what);
-      if (fd < 0) throw new SysError('open', 2, what);
+      if (fd < 0) throw sysError('open', 2, what);
       try {
         if (!isDevice(fstatx(fd, what), d)) {
-          throw new Error(`${created ? 'the new node' : 'an existing file'} is not the ${describe(d)} device`);
+          throw new RuntsError('runtime', `${created ? 'the new node' : 'an existing file'} is not the ${describe(d)} device`);
         }
         if (created) {
           fchmodFd(fd, d.mode, what);
@@ -103,7 +104,7 @@ function bindDevice(dir: number, name: string, d: DeviceNode): void {
     if (isDevice(st, d)) { closeFd(fd); return; }
     if ((st.mode & S.IFMT) !== S.IFREG) {
       closeFd(fd);
-      throw new Error(`an existing file is not the ${describe(d)} device`);
+      throw new RuntsError('runtime', `an existing file is not the ${describe(d)} device`);
     }
   } else {
     const NO_LINKS = RESOLVE.BENEATH | RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS;
@@ -112,7 +113,7 @@ function bindDevice(dir: number, name: string, d: DeviceNode): void {
   }
   try {
     const host = statxPath(d.path);
-    if (!host || !isDevice(host, d)) throw new Error(`the host's ${d.path} is not the ${describe(d)} device`);
+    if (!host || !isDevice(host, d)) throw new RuntsError('runtime', `the host's ${d.path} is not the ${describe(d)} device`);
     mount(d.path, fdPath(fd), '', MS.BIND, '', what);
   } finally { closeFd(fd); }
 }

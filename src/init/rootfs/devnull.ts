@@ -2,6 +2,7 @@
 // container's own /dev/null, so no fd of the container's first process refers to a host file.
 import { closeFd, dup3, fstatx, S } from '../../linux/fs.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
+import { RuntsError } from '../../errors.js';
 
 function isNull(fd: number): boolean {
   const st = fstatx(fd, `fd ${fd}`);
@@ -11,7 +12,7 @@ function isNull(fd: number): boolean {
 export function reopenDevNull(): void {
   const fd = openat2(-100, '/dev/null', O.RDWR, RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS, 0, '/dev/null');
   try {
-    if (!isNull(fd)) throw new Error("can't reopen /dev/null: container's /dev/null is invalid");
+    if (!isNull(fd)) throw new RuntsError('runtime', "can't reopen /dev/null: container's /dev/null is invalid");
     for (let i = 0; i <= 2; i++) {
       let nul = false;
       try { nul = isNull(i); } catch { /* not open */ }

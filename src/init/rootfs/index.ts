@@ -17,30 +17,39 @@
 // Every path inside the rootfs is resolved by openat2 relative to an fd of the rootfs and every
 // mount made onto an fd (safe-path.ts, mount-entry.ts), so a symlink, present or racing, never
 // makes anything be created or mounted outside it.
-import { PROPAGATION_FLAGS } from '../../spec/mount-options.js';
+import { PROPAGATION_FLAGS } from '../../linux/mount-options.js';
 import { closeFd } from '../../linux/fs.js';
 import { reopenDevNull } from './devnull.js';
 import { createDevices, needsSetupDev, setupDevSymlinks, setupPtmx } from './devices.js';
 import { maskPaths, readonlyPaths } from './masked.js';
-import { toEntry } from './mount-entry.js';
+import { toEntry, type MountEntry } from './mount-entry.js';
 import { mountAll } from './mounts.js';
 import { setNames } from './names.js';
 import {
   applyRootPropagation, bindRootfsInPlace, chrootInto, moveRootInto, pivotInto, prepareRoot, setRootReadonly,
 } from './pivot.js';
-import type { Ctx, Prepared, RootfsPlan } from './plan.js';
+import type { Ctx, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
 import { mkdirAllInRoot, openOrCreateFileInRoot, openRoot, type Root } from './safe-path.js';
 import { writeSysctls } from './sysctl.js';
+import { RuntsError } from '../../errors.js';
 
 export type { RootfsPlan } from './plan.js';
+
+/** prepareRootfs's result, kept for finishRootfs. */
+interface Prepared {
+  ctx: Ctx;
+  entries: MountEntry[];
+  setupDev: boolean;         // runts created /dev's devices (no bind mount on /dev)
+  rootPropagation: number;   // MS_* flags of linux.rootfsPropagation (0: not set)
+}
 
 const prepared = new WeakMap<RootfsPlan, Prepared>();
 
 function rootPropagationFlags(value: string | undefined): number {
   if (!value) return 0;
   const flags = PROPAGATION_FLAGS[value];
-  if (flags === undefined) throw new Error(`unknown rootfsPropagation "${value}"`);
+  if (flags === undefined) throw new RuntsError('runtime', `unknown rootfsPropagation "${value}"`);
   return flags;
 }
 
@@ -96,7 +105,7 @@ export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSo
 
 export function finishRootfs(plan: RootfsPlan): void {
   const p = prepared.get(plan);
-  if (!p) throw new Error('finishRootfs called before prepareRootfs');
+  if (!p) throw new RuntsError('runtime', 'finishRootfs called before prepareRootfs');
   prepared.delete(plan);
   const { ctx, entries } = p;
   const spec = plan.spec;

@@ -6,6 +6,7 @@
 import { fdPath } from '../../linux/fs.js';
 import { setxattr } from '../../linux/xattr.js';
 import type { Ctx } from './plan.js';
+import { RuntsError } from '../../errors.js';
 
 const UNLABELLED = new Set(['proc', 'sysfs', 'cgroup', 'cgroup2', 'mqueue', 'bind']);
 
@@ -17,7 +18,7 @@ export function mountLabel(ctx: Ctx): string | undefined {
 export function labelledData(ctx: Ctx, type: string, data: string): string {
   const label = mountLabel(ctx);
   if (!label || UNLABELLED.has(type)) return data;
-  if (/["\n]/.test(label)) throw new Error(`linux.mountLabel ${JSON.stringify(label)}: a label has no quote or newline`);
+  if (/["\n]/.test(label)) throw new RuntsError('config', `linux.mountLabel ${JSON.stringify(label)}: a label has no quote or newline`);
   return (data ? data + ',' : '') + `context="${label}"`;
 }
 

@@ -5,17 +5,18 @@
 // directories with one read-only, one-block tmpfs. Missing paths are skipped.
 import { closeFd, fstatx, isDir, S } from '../../linux/fs.js';
 import { cloneTree, fsMount, mountSetattr, moveMount } from '../../linux/mount.js';
-import { MOUNT_ATTR } from '../../spec/mount-options.js';
+import { MOUNT_ATTR } from '../../linux/mount-options.js';
 import { cleanRel, displayPath, tryOpenInRoot, tryOpenNoFollow, type Root } from './safe-path.js';
+import { wrap, RuntsError } from '../../errors.js';
 
 /** An O_PATH fd of the container's /dev/null, checked to be the null device itself. */
 function openDevNull(root: Root): number {
   const fd = tryOpenNoFollow(root, '/dev/null');
-  if (fd < 0) throw new Error('the container has no /dev/null');
+  if (fd < 0) throw new RuntsError('runtime', 'the container has no /dev/null');
   const st = fstatx(fd, '/dev/null');
   if ((st.mode & S.IFMT) !== S.IFCHR || st.rdevMajor !== 1 || st.rdevMinor !== 3) {
     closeFd(fd);
-    throw new Error("container's /dev/null is invalid");
+    throw new RuntsError('runtime', "container's /dev/null is invalid");
   }
   return fd;
 }
@@ -24,7 +25,7 @@ function openDevNull(root: Root): number {
 export function maskPaths(root: Root, paths: readonly string[], mountLabel?: string): void {
   if (!paths.length) return;
   let devNull: number;
-  try { devNull = openDevNull(root); } catch (err) { throw new Error(`can't mask paths: ${(err as Error).message}`); }
+  try { devNull = openDevNull(root); } catch (err) { throw wrap(err, `can't mask paths`); }
   let dirMask = -1;
   const seen = new Set<string>();
   try {
@@ -49,7 +50,7 @@ export function maskPaths(root: Root, paths: readonly string[], mountLabel?: str
           attachClone(devNull, fd, false, what);
         }
       } catch (err) {
-        throw new Error(`can't mask ${displayPath(p)}: ${(err as Error).message}`);
+        throw wrap(err, `can't mask ${displayPath(p)}`);
       } finally { closeFd(fd); }
     }
   } finally { closeFd(devNull); closeFd(dirMask); }
@@ -72,7 +73,7 @@ export function readonlyPaths(root: Root, paths: readonly string[]): void {
       mountSetattr(tree, false, { set: MOUNT_ATTR.RDONLY, clr: 0 }, what);
       moveMount(tree, fd, what);
     } catch (err) {
-      throw new Error(`can't make ${what} read-only: ${(err as Error).message}`);
+      throw wrap(err, `can't make ${what} read-only`);
     } finally { closeFd(tree); closeFd(fd); }
   }
 }

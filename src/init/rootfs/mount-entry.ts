@@ -2,18 +2,19 @@
 // destination's fd (/proc/self/fd/N, the kernel follows nothing), check the new mount landed
 // there, then apply propagation, bind-mount flags and recursive attributes to the new mount.
 import { posix } from 'node:path';
-import { SysError } from '../../linux/errors.js';
 import {
   closeFd, fdPath, fdRealPath, fstatx, isDir, mkdiratIfMissing, statfs, statfsToMsFlags, statxPath,
 } from '../../linux/fs.js';
 import { mount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { O } from '../../linux/openat2.js';
-import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../spec/mount-options.js';
+import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../linux/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { labelledData, labelMqueue } from './label.js';
 import { checkProcMount } from './proc-checks.js';
 import { copyUp } from './copyup.js';
+import { sysError, errnoOf } from '../../linux/errors.js';
+import { wrap, RuntsError } from '../../errors.js';
 import {
   displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
   tryOpenChild, tryOpenInRoot,
@@ -76,12 +77,12 @@ export function procSysDest(ctx: Ctx, e: MountEntry): Dest {
     fd = tryOpenChild(dir, name, e.dest);
     if (fd >= 0 && !isDir(fstatx(fd, e.dest))) {
       closeFd(fd);
-      throw new Error(`filesystem "${e.type}" must be mounted on ordinary directory`);
+      throw new RuntsError('runtime', `filesystem "${e.type}" must be mounted on ordinary directory`);
     }
     if (fd < 0) {
       mkdiratIfMissing(dir, name, 0o755, e.dest);
       fd = tryOpenChild(dir, name, e.dest, O.PATH | O.NOFOLLOW | O.DIRECTORY);
-      if (fd < 0) throw new SysError('open', 2, e.dest);
+      if (fd < 0) throw sysError('open', 2, e.dest);
     }
   } finally { closeFd(dir); }
   return toDest(ctx, e, fd);
@@ -102,7 +103,7 @@ export function createDest(ctx: Ctx, e: MountEntry, sourceIsDir?: boolean): { de
     }
   } else if (e.isBind) {
     const st = sourceIsDir === undefined ? statxPath(e.source) : undefined;
-    if (sourceIsDir === undefined && !st) throw new SysError('stat', 2, e.source);
+    if (sourceIsDir === undefined && !st) throw sysError('stat', 2, e.source);
     fd = (sourceIsDir ?? isDir(st!)) ? mkdirAllInRoot(ctx.root, e.dest) : openOrCreateFileInRoot(ctx.root, e.dest);
   } else {
     fd = mkdirAllInRoot(ctx.root, e.dest);
@@ -131,7 +132,7 @@ function newMountAt(ctx: Ctx, e: MountEntry, d: Dest, remount: boolean): number 
   const isNew = remount || fstatx(top, e.dest).mntId !== d.mntId;
   if (!isNew || fdRealPath(top) !== want) {
     closeFd(top);
-    throw new Error(`the new mount is not at ${e.dest}`);
+    throw new RuntsError('runtime', `the new mount is not at ${e.dest}`);
   }
   return top;
 }
@@ -141,8 +142,8 @@ const EACCES = 13;
 /** In a user namespace a bind source under a directory only the host's root may enter is
  * refused (EACCES, at stat or at mount): the parent then makes the bind in the host's user
  * namespace (runc opens such sources there too). */
-function hostOnly(ctx: Ctx, e: MountEntry, err: unknown): boolean {
-  return err instanceof SysError && err.errno === EACCES && ctx.plan.inUserNs && !!ctx.idmappedSource;
+function hostOnly(ctx: Ctx, err: unknown): boolean {
+  return errnoOf(err) === EACCES && ctx.plan.inUserNs && !!ctx.idmappedSource;
 }
 
 /** The destination of a bind, and the parent's copy of the source (id-mapped or not) when the
@@ -151,7 +152,7 @@ function bindDest(ctx: Ctx, e: MountEntry): { dest: Dest; tree: number } {
   try {
     return { dest: createDest(ctx, e).dest, tree: -1 };
   } catch (err) {
-    if (!hostOnly(ctx, e, err)) throw err;
+    if (!hostOnly(ctx, err)) throw err;
     const tree = e.idmap === 'none' ? ctx.idmappedSource!(e.index) : idmappedSource(ctx, e);
     try { return { dest: createDest(ctx, e, isDir(fstatx(tree, e.source))).dest, tree }; } catch (err2) { closeFd(tree); throw err2; }
   }
@@ -162,14 +163,14 @@ function bindOnto(ctx: Ctx, e: MountEntry, dest: Dest): number {
   try {
     return mountOnto(ctx, e, dest, e.source, 'bind', (e.opts.flags | MS.BIND) & ~MS.REMOUNT, '');
   } catch (err) {
-    if (!hostOnly(ctx, e, err)) throw err;
+    if (!hostOnly(ctx, err)) throw err;
     return moveOnto(ctx, e, dest, ctx.idmappedSource!(e.index));
   }
 }
 
 function idmappedSource(ctx: Ctx, e: MountEntry): number {
-  if (!e.isBind) throw new Error('id-mapped mounts are only supported for bind-mounts');
-  if (!ctx.idmappedSource) throw new Error('id-mapped mounts need the runtime parent');
+  if (!e.isBind) throw new RuntsError('runtime', 'id-mapped mounts are only supported for bind-mounts');
+  if (!ctx.idmappedSource) throw new RuntsError('runtime', 'id-mapped mounts need the runtime parent');
   return ctx.idmappedSource(e.index);
 }
 
@@ -222,9 +223,9 @@ export function mountBind(ctx: Ctx, e: MountEntry, d?: Dest): void {
       } catch (err) {
         const src = mountFlagsOf(e.source);
         const lockedCleared = src & e.cleared & LOCKABLE;
-        if (lockedCleared) throw new Error(`cannot clear locked mount flags ${flagNames(lockedCleared)}: ${(err as Error).message}`);
+        if (lockedCleared) throw wrap(err, `cannot clear locked mount flags ${flagNames(lockedCleared)}`);
         if ((e.opts.flags & ATIME_FLAGS) && (e.opts.flags & ATIME_FLAGS) !== (src & ATIME_FLAGS)) {
-          throw new Error(`cannot change locked atime flags: ${(err as Error).message}`);
+          throw wrap(err, 'cannot change locked atime flags');
         }
         mount('', fdPath(top), '', flags | (src & LOCKABLE), '', e.dest);
       }

@@ -1,10 +1,11 @@
 // The config's mounts, in order: each by kind (proc/sysfs, bind, cgroup, anything else), with
 // the error naming the mount once: "mount <source> to <destination>: <reason>".
-import { SysError } from '../../linux/errors.js';
-import { MS, MOUNT_ATTR } from '../../spec/mount-options.js';
+import { MS, MOUNT_ATTR } from '../../linux/mount-options.js';
 import { mountCgroup } from './cgroup-mount.js';
 import { mountBind, mountPlain, procSysDest, type MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
+import { errnoOf } from '../../linux/errors.js';
+import { isKind, wrap } from '../../errors.js';
 
 const EPERM = 1;
 
@@ -19,8 +20,8 @@ export function mountOne(ctx: Ctx, e: MountEntry): void {
     else if (e.type === 'cgroup') mountCgroup(ctx, e);
     else mountPlain(ctx, e);
   } catch (err) {
-    if (err instanceof SysError && err.op.startsWith('mount ')) throw err;
-    throw new Error(`mount ${e.source || e.type} to ${e.dest}: ${(err as Error).message}`);
+    if (isKind(err, 'sys') && err.detail.op?.startsWith('mount ')) throw err;
+    throw wrap(err, `mount ${e.source || e.type} to ${e.dest}`);
   }
 }
 
@@ -34,7 +35,7 @@ function mountProcSys(ctx: Ctx, e: MountEntry): void {
   try {
     mountPlain(ctx, e, { dest, data: e.opts.data });
   } catch (err) {
-    if (!(e.type === 'sysfs' && ctx.plan.inUserNs && err instanceof SysError && err.errno === EPERM)) throw err;
+    if (!(e.type === 'sysfs' && ctx.plan.inUserNs && errnoOf(err) === EPERM)) throw err;
     const ro = (e.opts.flags & MS.RDONLY) !== 0;
     const bind: MountEntry = {
       ...e, type: 'bind', source: '/sys', isBind: true,

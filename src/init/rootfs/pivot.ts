@@ -4,13 +4,13 @@
 // pivot_root(".", ".") and a lazy unmount of the old root, or, with --no-pivot, a move of the
 // rootfs onto "/" and a chroot.
 import { posix } from 'node:path';
-import { SysError } from '../../linux/errors.js';
 import { readMountinfo } from '../../linux/mountinfo.js';
 import { chdir, chroot, closeFd, fchdir, statfs, statfsToMsFlags } from '../../linux/fs.js';
 import { MNT_DETACH, mount, pivotRoot, umount2 } from '../../linux/mount.js';
 import { O, openat2 } from '../../linux/openat2.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import type { Root } from './safe-path.js';
+import { errnoOf } from '../../linux/errors.js';
 
 const EINVAL = 22, ENOENT = 2, EPERM = 1;
 
@@ -21,7 +21,7 @@ export function prepareRoot(rootfs: string, rootPropagation: number): void {
   // The nearest mount point at or above the rootfs (EINVAL: not a mount point, go up).
   for (let p = rootfs; ; p = posix.dirname(p)) {
     try { mount('', p, '', parentFlags); break; } catch (e) {
-      if (!(e instanceof SysError && e.errno === EINVAL) || p === '/') throw e;
+      if (!(errnoOf(e) === EINVAL) || p === '/') throw e;
     }
   }
   mount(rootfs, rootfs, 'bind', MS.BIND | MS.REC);
@@ -62,11 +62,11 @@ export function moveRootInto(root: Root): void {
     .map((m) => m.mountpoint);
   for (const p of full) {
     try { mount('', p, '', MS.SLAVE | MS.REC); } catch (e) {
-      if (e instanceof SysError && e.errno === ENOENT) continue; // a parent went already
+      if (errnoOf(e) === ENOENT) continue; // a parent went already
       throw e;
     }
     try { umount2(p, MNT_DETACH); } catch (e) {
-      if (!(e instanceof SysError && (e.errno === EINVAL || e.errno === EPERM))) throw e;
+      if (errnoOf(e) !== EINVAL && errnoOf(e) !== EPERM) throw e;
       mount('tmpfs', p, 'tmpfs', 0);
     }
   }

@@ -1,7 +1,6 @@
-// The rootfs plan the parent sends, and the state prepareRootfs hands to finishRootfs.
+// The rootfs plan the parent sends, and what the mount code needs at every step.
 import type { Spec } from '../../spec/types.js';
 import type { Root } from './safe-path.js';
-import type { MountEntry } from './mount-entry.js';
 
 export interface RootfsPlan {
   rootfs: string;            // absolute host path of the rootfs (root.path resolved against the bundle)
@@ -21,12 +20,4 @@ export interface Ctx {
   cgroupns: boolean;         // the container has a cgroup namespace (new or joined)
   /** The detached, id-mapped copy of the source of the index-th mount (made by the parent). */
   idmappedSource?(index: number): number;
-}
-
-/** prepareRootfs's result, kept for finishRootfs. */
-export interface Prepared {
-  ctx: Ctx;
-  entries: MountEntry[];
-  setupDev: boolean;         // runts created /dev's devices (no bind mount on /dev)
-  rootPropagation: number;   // MS_* flags of linux.rootfsPropagation (0: not set)
 }

@@ -2,6 +2,7 @@
 // /proc itself only takes a procfs (a new one, or a bind of a procfs); below /proc only the
 // files lxcfs and similar tools emulate may be covered.
 import { FS_MAGIC, statfs } from '../../linux/fs.js';
+import { RuntsError } from '../../errors.js';
 
 /** Paths below /proc that a mount may cover (relative to the container root). */
 const ALLOWED_IN_PROC = new Set([
@@ -19,8 +20,8 @@ export function checkProcMount(rel: string, m: ProcCheckMount): void {
   if (rel !== 'proc' && !rel.startsWith('proc/')) return;
   if (rel === 'proc') {
     if (m.isBind ? statfs(m.source).type === FS_MAGIC.PROC : m.type === 'proc') return;
-    throw new Error('"/proc" cannot be mounted because it is not of type proc');
+    throw new RuntsError('runtime', '"/proc" cannot be mounted because it is not of type proc');
   }
   if (ALLOWED_IN_PROC.has(rel)) return;
-  throw new Error(`"/${rel}" cannot be mounted because it is inside /proc`);
+  throw new RuntsError('runtime', `"/${rel}" cannot be mounted because it is inside /proc`);
 }

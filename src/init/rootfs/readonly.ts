@@ -3,7 +3,7 @@
 // again inside the rootfs.
 import { closeFd, fdPath } from '../../linux/fs.js';
 import { mount } from '../../linux/mount.js';
-import { MS } from '../../spec/mount-options.js';
+import { MS } from '../../linux/mount-options.js';
 import type { MountEntry } from './mount-entry.js';
 import { openInRoot, type Root } from './safe-path.js';
 

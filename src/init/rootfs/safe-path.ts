@@ -3,9 +3,10 @@
 // magic links refused), and every creation is a *at call on a directory fd we resolved, for a
 // single name that is never followed. Nothing here can create or open anything outside.
 import { posix } from 'node:path';
-import { SysError } from '../../linux/errors.js';
 import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, readlinkFd, S } from '../../linux/fs.js';
 import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
+import { sysError, errnoOf } from '../../linux/errors.js';
+import { RuntsError } from '../../errors.js';
 
 const ENOENT = 2;
 const IN_ROOT = RESOLVE.IN_ROOT | RESOLVE.NO_MAGICLINKS;
@@ -25,7 +26,7 @@ export function cleanRel(p: string): string {
   return posix.normalize('/' + p).replace(/^\/+/, '').replace(/\/+$/, '');
 }
 
-function isNoEnt(e: unknown): boolean { return e instanceof SysError && e.errno === ENOENT; }
+function isNoEnt(e: unknown): boolean { return errnoOf(e) === ENOENT; }
 
 /** Opens p inside the root, following symlinks inside it. */
 export function openInRoot(root: Root, p: string, flags: number = O.PATH): number {
@@ -71,7 +72,7 @@ export function expandInRoot(root: Root, p: string): string {
     if (fd < 0) return [...done, name, ...todo].join('/');
     try {
       if ((fstatx(fd, displayPath(p)).mode & S.IFMT) !== S.IFLNK) { done.push(name); continue; }
-      if (++links > MAX_LINKS) throw new SysError('resolve', 40 /* ELOOP */, displayPath(p));
+      if (++links > MAX_LINKS) throw sysError('resolve', 40 /* ELOOP */, displayPath(p));
       const target = readlinkFd(fd, displayPath(p));
       if (target.startsWith('/')) done = [];
       todo = [...target.split('/').filter(Boolean), ...todo];
@@ -126,7 +127,7 @@ function explainDangling(dir: number, name: string, what: string, fn: () => numb
     const fd = tryOpenChild(dir, name, what);
     const link = fd >= 0 && (fstatx(fd, what).mode & S.IFMT) === S.IFLNK;
     closeFd(fd);
-    if (link) throw new Error(`${what} became a symlink while it was being created`);
+    if (link) throw new RuntsError('runtime', `${what} became a symlink while it was being created`);
     throw e;
   }
 }
@@ -134,7 +135,7 @@ function explainDangling(dir: number, name: string, what: string, fn: () => numb
 /** The directory that will hold p (created if missing) and p's last name. */
 export function parentInRoot(root: Root, p: string, mode = 0o755): { dir: number; name: string } {
   const rel = cleanRel(p);
-  if (!rel) throw new Error('the root directory itself cannot be used here');
+  if (!rel) throw new RuntsError('runtime', 'the root directory itself cannot be used here');
   return { dir: mkdirAllInRoot(root, posix.dirname(rel) === '.' ? '' : posix.dirname(rel), mode), name: posix.basename(rel) };
 }
 
@@ -162,8 +163,8 @@ export function openOrCreateFileInRoot(root: Root, p: string, mode = 0o644): num
 export function relInsideRoot(root: Root, fd: number, what: string): string {
   const real = fdRealPath(fd);
   const prefix = root.path === '/' ? '/' : root.path + '/';
-  if (real === root.path) throw new Error(`mountpoint ${what} is the root of the container`);
-  if (!real.startsWith(prefix)) throw new Error(`mountpoint ${what} resolves to ${real}, outside of the rootfs ${root.path}`);
+  if (real === root.path) throw new RuntsError('runtime', `mountpoint ${what} is the root of the container`);
+  if (!real.startsWith(prefix)) throw new RuntsError('runtime', `mountpoint ${what} resolves to ${real}, outside of the rootfs ${root.path}`);
   return real.slice(prefix.length);
 }
 

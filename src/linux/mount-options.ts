@@ -1,5 +1,6 @@
-// config.json mount options -> mount(2) flags, propagation, mount_setattr attributes and data.
-// The one table of every option runts understands; `features` lists exactly these names.
+// Mount options (config.json's, mount(8)'s names) -> mount(2) flags, propagation, mount_setattr
+// attributes and data: kernel knowledge, used by spec's checks, the parent and the init. The one
+// table of every option runts understands; `features` lists exactly these names.
 
 export const MS = {
   RDONLY: 0x1, NOSUID: 0x2, NODEV: 0x4, NOEXEC: 0x8, SYNCHRONOUS: 0x10, REMOUNT: 0x20,
