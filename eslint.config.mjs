@@ -47,9 +47,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // child_process is loaded lazily on purpose (it pulls in net and stream at start-up)
       '@typescript-eslint/no-require-imports': ['error', { allow: ['^node:child_process$'] }],
-      // Flags each error thrown in a catch without { cause }: to be turned on once errors carry
-      // their cause (issue 15, point 4).
-      'preserve-caught-error': 'off',
     },
   },
   {
