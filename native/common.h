@@ -104,7 +104,70 @@ static int read_full(int fd, void *p, size_t n)
 	return 1;
 }
 
-/* Reads the next message, which must be of kind `want`. */
+static const char *msg_name(uint32_t kind)
+{
+	static char text[32];
+	if (kind < sizeof proto_msgs / sizeof *proto_msgs && proto_msgs[kind].name)
+		return proto_msgs[kind].name;
+	snprintf(text, sizeof text, "message %u", kind);
+	return text;
+}
+
+static const char *attr_name(uint32_t id)
+{
+	static char text[32];
+	for (size_t i = 0; i < sizeof proto_attr_names / sizeof *proto_attr_names; i++)
+		if (proto_attr_names[i].id == id)
+			return proto_attr_names[i].name;
+	snprintf(text, sizeof text, "%u", id);
+	return text;
+}
+
+static const struct proto_attr *find_rule(const struct proto_msg *pm, uint32_t id, size_t *at)
+{
+	for (*at = 0; *at < pm->nattrs; (*at)++)
+		if (pm->attrs[*at].id == id)
+			return &pm->attrs[*at];
+	return NULL;
+}
+
+static void check_attr(const struct proto_msg *pm, const struct proto_attr *r, uint32_t len, unsigned seen)
+{
+	if (seen && r->count != PROTO_MANY)
+		bail("protocol: %s: attribute %s given twice", pm->name, r->name);
+	if (r->type == 4 && len != 4)
+		bail("protocol: %s: attribute %s is %u bytes, not 4", pm->name, r->name, len);
+	if (r->type == 8 && len % 8)
+		bail("protocol: %s: attribute %s is %u bytes, not whole u64 words", pm->name, r->name, len);
+}
+
+/* Checks a message against its line in the protocol's table (src/protocol/messages.ts,
+ * MESSAGES): no attribute it does not list, none given twice that may be given once, sizes of
+ * u32 and u64 values, every required one present. Says what is wrong as protocol/check.ts does. */
+static void check_msg(const struct msg *m)
+{
+	const struct proto_msg *pm = &proto_msgs[m->kind];
+	unsigned seen[PROTO_MAX_ATTRS] = { 0 };
+	size_t off = 0, at;
+	while (off + 8 <= m->len) {
+		uint32_t id, len;
+		memcpy(&id, m->buf + off, 4), memcpy(&len, m->buf + off + 4, 4);
+		if (off + 8 + len > m->len)
+			bail("protocol: attribute overruns its message");
+		const struct proto_attr *r = find_rule(pm, id, &at);
+		if (!r)
+			bail("protocol: %s: unknown attribute %s", pm->name, attr_name(id));
+		check_attr(pm, r, len, seen[at]++);
+		off += 8 + len;
+	}
+	if (off != m->len)
+		bail("protocol: truncated attribute");
+	for (at = 0; at < pm->nattrs; at++)
+		if (pm->attrs[at].count == PROTO_ONE && !seen[at])
+			bail("protocol: %s: missing attribute %s", pm->name, pm->attrs[at].name);
+}
+
+/* Reads the next message, which must be of kind `want` and carry what the table says. */
 static void expect_msg(struct msg *m, uint32_t want)
 {
 	uint32_t head[2];
@@ -117,7 +180,8 @@ static void expect_msg(struct msg *m, uint32_t want)
 	if (!m->buf || (m->len && !read_full(sync_fd, m->buf, m->len)))
 		bail("protocol: short message");
 	if (m->kind != want)
-		bail("protocol: expected message %u, got %u", want, m->kind);
+		bail("protocol: expected %s, got %s", msg_name(want), msg_name(m->kind));
+	check_msg(m);
 }
 
 /* Iterates the attributes of a message: returns 0 at the end. */

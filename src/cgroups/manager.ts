@@ -5,7 +5,7 @@ import { SIGKILL } from '../linux/constants.js';
 import type { Device, Resources } from '../spec/types.js';
 import { errCode, fileError, causeText, cgroupError } from './errors.js';
 import { hasFile, joinCgroup, readPids, removeCgroupDir, sleepMs, writeValue } from './fs.js';
-import { applyDevices, applyLimits, applyResources, deviceRules, plan, type Target } from './route.js';
+import { applyDevices, applyLimits, applyResources, plan, type Target } from './route.js';
 import { emptyStats, shapeStats, type CgroupStats } from './stats.js';
 import type { CgroupManager } from './types.js';
 import { subCgroupDirs } from './sub.js';
@@ -56,7 +56,6 @@ export class FsManager implements CgroupManager {
   prepare(): void {
     const c = this.o.create;
     if (!c || this.appliedJson !== undefined) return;
-    deviceRules(c.resources, this.o.specDevices); // malformed rules fail before anything is made
     this.makeDirs(c.mounts, c.explicitPath);
     if (!c.adopted) this.checkUnused();
     applyLimits(this.target(), c.resources);

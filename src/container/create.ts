@@ -1,24 +1,25 @@
-// create: validate the bundle, make the state dir, run the create protocol, and leave the
-// init blocked in runts-finalize; on any failure nothing is left behind.
+// create: validate the bundle, make the state dir, run the create protocol's steps
+// (create-steps.ts), and leave the init blocked in runts-finalize; on any failure nothing is
+// left behind.
 import { closeSync } from 'node:fs';
 import os from 'node:os';
-import { listenUnix } from '../linux/fd.js';
+import { join } from 'node:path';
+import { listenUnixPath } from '../linux/fd.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
 import { startTime } from '../linux/process.js';
 import { loadBundleConfig } from '../spec/load.js';
-import { OCI_VERSION } from '../spec/types.js';
+import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
-import { launch, Stages } from './launcher.js';
+import { spawnStage, Stages } from './launcher.js';
+import { CREATE_SEQUENCE, type Creation } from './create-steps.js';
 import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
-import { checkSysctls } from './sysctl-check.js';
-import { checkSupported } from './unsupported.js';
+import { stateDoc } from './status.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
-import { moveNetDevices } from './net-devices.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
-import { compileSeccomp } from '../seccomp/index.js';
+import { compileSeccomp, type CompiledSeccomp } from '../seccomp/index.js';
 import { step } from '../engine/trace.js';
 
 export interface CreateOpts {
@@ -28,82 +29,86 @@ export interface CreateOpts {
   foreground?: boolean;
 }
 
-/** Binds the exec socket in dir with a short relative path (sun_path holds 107 bytes). */
-function listenExecSocket(dir: string): number {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  try { return listenUnix(EXEC_SOCK); } finally { process.chdir(cwd); }
-}
-
-function setUp<T>(f: () => T): T {
-  try { return f(); } catch (e) { throw startFailure(e); }
-}
-
 /** The created container; `console` when runts itself holds a foreground terminal's pty. */
 export interface Created { saved: Saved; console?: ProxyConsole }
 
-export function create(o: CreateOpts): Created {
-  const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  checkSysctls(spec);
-  checkSupported(spec);
-  const seccomp = compileSeccomp(spec.linux?.seccomp);
-  step('config loaded and checked');
-  const dir = makeStateDir(o.root, o.id);
-  const created = new Date().toISOString();
-  const rootfsBind = watchRootfsBind(spec, rootfs);
-  let pid = 0, cgroup: CgroupManager | undefined, sock = -1, consoleSock: ConsoleSocket | undefined;
-  const stages = new Stages(o.root);
-  let pidfdSock: PidfdSocket | undefined;
-  try {
-    consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
-    pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');
-    sock = listenExecSocket(dir);
-    cgroup = createCgroup(o.id, spec, o.systemdCgroup);
-    const cg = cgroup;
-    const doc = (p: number, creating: boolean): Saved => ({
-      id: o.id, pid: p, startTime: (p && startTime(p)) || '', bundle, rootfs, created, owner: os.userInfo().username, spec,
-      cgroupPaths: cg.paths(), systemdCgroup: o.systemdCgroup, systemdUnit: cg.unitName?.(),
-      noNewKeyring: o.noNewKeyring, rootfsBind: rootfsBind(), ...(creating ? { creating } : {}),
-    });
-    // Recorded before anything is made, so that a crash leaves nothing delete --force cannot find.
-    writeSaved(dir, doc(0, true));
-    step('state dir, sockets, cgroups made');
-    pid = setUp(() => launch({
-      spec: spec.process && consoleSock ? { ...spec, process: sizedProcess(spec.process, consoleSock) } : spec,
-      id: o.id, bundle, rootfs, noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, execSockFd: sock,
-      consoleSockFd: consoleSock?.fd, preserveFds: o.preserveFds,
-      seccomp,
-      stages,
-      onInitPid: (p) => {
-        pid = p;
-        writeSaved(dir, doc(p, true)); // before the init enters its cgroups
-        step('init pid known');
-        cg.apply(p);
-        step('init moved into its cgroups');
-        if (spec.linux?.resources) cg.set(spec.linux.resources);
-        moveNetDevices(spec, p); // as runc: once the namespaces exist, before the hooks
-      },
-      beforeHooks: () => cg.applyDevices(), // as runc: after mknod, before the hooks
-    }));
-    const saved = doc(pid, false);
-    pidfdSock?.send(pid);
-    writeSaved(dir, saved);
-    step('state saved');
-    if (o.pidFile) writeFileAtomic(o.pidFile, String(pid), 0o644);
-    return { saved, console: consoleSock?.receive() };
-  } catch (e) {
-    if (pid) killAndReap(pid);
-    try { detachRootfsBind(rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
-    try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
-    // runtime.md: a failed create continues the lifecycle at step 12 (destroy), then 13 (poststop)
-    if (pid) runPoststop(spec, JSON.stringify({ ociVersion: OCI_VERSION, id: o.id, status: 'stopped', bundle }), bundle);
-    removeStateDir(dir);
-    throw e;
-  } finally {
-    if (sock >= 0) closeSync(sock);
-    consoleSock?.close();
-    stages.close();
-    pidfdSock?.close();
-  }
+/** What create has made so far: the steps use it, the clean-up undoes it. */
+interface Made {
+  dir: string; execSock: number; consoleSock?: ConsoleSocket; pidfdSock?: PidfdSocket; cgroup?: CgroupManager;
+  /** the steps' shared state, once runts-nsexec runs (its pid: the init's, once known) */
+  c?: Creation;
 }
 
+interface Loaded { spec: Spec; rootfs: string; bundle: string }
+
+/** Starts runts-nsexec with the exec socket (and the console socket) and runs the steps. */
+function runSteps(o: CreateOpts, m: Made, l: Loaded, seccomp: CompiledSeccomp | undefined, record: (pid: number) => void): void {
+  const stages = new Stages(o.root);
+  try {
+    const console = m.consoleSock;
+    const { fd, fds } = spawnStage(stages, o.preserveFds, console ? [m.execSock, console.fd] : [m.execSock], true);
+    step('nsexec spawned');
+    const c: Creation = m.c = {
+      id: o.id, bundle: l.bundle, rootfs: l.rootfs,
+      spec: l.spec.process && console ? { ...l.spec, process: sizedProcess(l.spec.process, console) } : l.spec,
+      noPivot: o.noPivot, noNewKeyring: o.noNewKeyring, preserveFds: o.preserveFds, seccomp,
+      cgroup: m.cgroup!, stages, sock: fd, fds, console: !!console, record, stagePid: 0, pid: 0,
+    };
+    try {
+      for (const run of CREATE_SEQUENCE) run(c);
+    } finally { closeSync(fd); }
+  } finally { stages.close(); }
+}
+
+/** A failed create: the init killed, the rootfs bind and the cgroups gone, then (runtime.md: a
+ * failed create continues the lifecycle at step 12, destroy, then 13) the poststop hooks, and
+ * the state dir removed. */
+function undo(m: Made, l: Loaded, rootfsBind: () => number | undefined): void {
+  const pid = m.c?.pid ?? 0;
+  if (pid) killAndReap(pid);
+  try { detachRootfsBind(l.rootfs, rootfsBind()); } catch { /* the first error is the one to report */ }
+  try { m.cgroup?.destroy(); } catch { /* the first error is the one to report */ }
+  if (m.c && pid) runPoststop(l.spec, JSON.stringify(stateDoc(m.c, 'stopped')), l.bundle);
+  removeStateDir(m.dir);
+}
+
+export function create(o: CreateOpts): Created {
+  const l: Loaded = loadBundleConfig(o.bundle);
+  const spec = l.spec;
+  const seccomp = compileSeccomp(spec.linux?.seccomp);
+  step('config loaded and checked');
+  const m: Made = { dir: makeStateDir(o.root, o.id), execSock: -1 };
+  const created = new Date().toISOString();
+  const rootfsBind = watchRootfsBind(spec, l.rootfs);
+  /** state.json's document (store.ts's Saved): built here only. */
+  const doc = (pid: number, creating = false): Saved => ({
+    id: o.id, pid, startTime: (pid && startTime(pid)) || '', bundle: l.bundle, rootfs: l.rootfs, created,
+    owner: os.userInfo().username, spec, cgroupPaths: m.cgroup!.paths(), systemdCgroup: o.systemdCgroup,
+    systemdUnit: m.cgroup!.unitName?.(), noNewKeyring: o.noNewKeyring, rootfsBind: rootfsBind(), ...(creating ? { creating } : {}),
+  });
+  try {
+    m.consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
+    m.pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');
+    m.execSock = listenUnixPath(join(m.dir, EXEC_SOCK));
+    m.cgroup = createCgroup(o.id, spec, o.systemdCgroup);
+    // Recorded before anything is made, so that a crash leaves nothing delete --force cannot find.
+    writeSaved(m.dir, doc(0, true));
+    step('state dir, sockets, cgroups made');
+    try {
+      runSteps(o, m, l, seccomp, (pid) => writeSaved(m.dir, doc(pid, true)));
+    } catch (e) { throw startFailure(e); }
+    const saved = doc(m.c!.pid);
+    m.pidfdSock?.send(saved.pid);
+    writeSaved(m.dir, saved);
+    step('state saved');
+    if (o.pidFile) writeFileAtomic(o.pidFile, String(saved.pid), 0o644);
+    return { saved, console: m.consoleSock?.receive() };
+  } catch (e) {
+    undo(m, l, rootfsBind);
+    throw e;
+  } finally {
+    if (m.execSock >= 0) closeSync(m.execSock);
+    m.consoleSock?.close();
+    m.pidfdSock?.close();
+  }
+}

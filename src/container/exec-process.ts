@@ -5,9 +5,8 @@
 // env without PATH gets a default one.
 import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
-import { validatePart } from '../spec/validate.js';
+import { checkFlagsProcess, checkGids, checkProcessFile, parseUser } from '../spec/check/exec-process.js';
 import type { Process } from '../spec/types.js';
-import { checkProcessSupported } from './unsupported.js';
 import { RuntsError } from '../errors.js';
 
 export interface ExecProcessOpts {
@@ -17,35 +16,10 @@ export interface ExecProcessOpts {
 
 const DEFAULT_PATH = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-/**
- * A --process file, checked by the schema of config.json's process (JSON paths in the error).
- * What runc's Go decoding leaves at its zero value is filled in first: a missing user (or uid,
- * gid) is 0, a missing cwd "/"; args are required.
- */
+/** A --process file (a pipe too), checked (src/spec/check/exec-process.ts). */
 function fromFile(path: string): Process {
   const fail = (msg: string) => new RuntsError('runtime', msg);
-  const p = parseJsonText(readInputFile(path, path, fail, { pipe: true }), path, fail) as Record<string, unknown>;
-  if (p !== null && typeof p === 'object' && !Array.isArray(p)) {
-    p.user ??= {};
-    const u = p.user as Record<string, unknown>;
-    if (u !== null && typeof u === 'object' && !Array.isArray(u)) { u.uid ??= 0; u.gid ??= 0; }
-    if (p.cwd === undefined || p.cwd === '') p.cwd = '/';
-  }
-  validatePart(p, 'process', path);
-  const proc = p as unknown as Process;
-  if (!proc.args?.length) throw new RuntsError('runtime', `${path}: /args: must not be empty: it names the program to run`);
-  return proc;
-}
-
-/** A decimal id as Go's strconv.Atoi reads it, with runc's error text. */
-function atoi(text: string, what: string): number {
-  if (!/^[+-]?\d+$/.test(text)) throw new RuntsError('runtime', `parsing ${text} as int for ${what} failed: strconv.Atoi: parsing "${text}": invalid syntax`);
-  return Number(text);
-}
-
-function parseUser(text: string): { uid: number; gid?: number } {
-  const [uid, gid] = text.split(/:(.*)/s);
-  return { gid: gid === undefined ? undefined : atoi(gid, 'gid'), uid: atoi(uid, 'uid') };
+  return checkProcessFile(parseJsonText(readInputFile(path, path, fail, { pipe: true }), path, fail), path);
 }
 
 function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
@@ -56,8 +30,8 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
   p.env = [...(p.env ?? []), ...o.env];
   if (o.cwd) p.cwd = o.cwd;
   if (o.user) { const u = parseUser(o.user); p.user = { ...p.user, uid: u.uid, gid: u.gid ?? p.user.gid }; }
-  for (const g of o.additionalGids) if (g < 0) throw new RuntsError('runtime', `additional-gids must be a positive number ${g}`);
-  if (o.additionalGids.length) p.user.additionalGids = [...(p.user.additionalGids ?? []), ...o.additionalGids];
+  const gids = checkGids(o.additionalGids);
+  if (gids.length) p.user.additionalGids = [...(p.user.additionalGids ?? []), ...gids];
   if (o.noNewPrivs) p.noNewPrivileges = true;
   if (o.apparmor) p.apparmorProfile = o.apparmor;
   if (o.processLabel) p.selinuxLabel = o.processLabel;
@@ -69,7 +43,7 @@ function fromFlags(base: Process | undefined, o: ExecProcessOpts): Process {
 }
 
 export function execProcess(base: Process | undefined, o: ExecProcessOpts): Process {
-  const p = o.processFile ? fromFile(o.processFile) : fromFlags(base, o);
+  const p = o.processFile ? fromFile(o.processFile) : checkFlagsProcess(fromFlags(base, o));
   if (!p.capabilities && base?.capabilities) p.capabilities = structuredClone(base.capabilities);
   // as runc: what the --process file leaves out of these comes from the container's process
   p.scheduler ??= base?.scheduler;
@@ -77,6 +51,5 @@ export function execProcess(base: Process | undefined, o: ExecProcessOpts): Proc
   p.execCPUAffinity ??= base?.execCPUAffinity;
   if (!p.env?.some((e) => e.startsWith('PATH='))) p.env = [...(p.env ?? []), DEFAULT_PATH];
   p.cwd ||= '/';
-  checkProcessSupported(p);
   return p;
 }

@@ -12,7 +12,6 @@ import { parseSubCgroups, subCgroupDirs } from '../cgroups/index.js';
 import { execProcess, type ExecProcessOpts } from './exec-process.js';
 import { namespaceStage, spawnStage, Stages } from './launcher.js';
 import { execNsPlan, finalizePlan, type StageFds } from './plan.js';
-import { processExtraAttrs } from './process-extras.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { compileSeccomp } from '../seccomp/index.js';
 import { sendListener } from '../seccomp/listener.js';
@@ -53,7 +52,6 @@ function launchExec(o: ExecOpts): { pid: number; console?: ProxyConsole } {
   const saved = checkStatus(o);
   const sub = subCgroups(o, saved);
   const process = execProcess(saved.spec.process, o);
-  processExtraAttrs({ ...saved.spec, process }, true); // checks the values before anything starts
   const consoleSock = openConsoleSocket(!!process.terminal, o.consoleSocket, o.detach);
   let pidfdSock: PidfdSocket | undefined;
   try {

@@ -6,7 +6,8 @@
 import { closeSync } from 'node:fs';
 import { posix } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
-import { attr, encode, expectMessage, getU32, writeMessage, type Attr, type Message } from '../protocol/framing.js';
+import { attr, encode, expectMessage, receive, writeMessage, type Attr, type Message } from '../protocol/framing.js';
+import { decodeBody } from '../protocol/check.js';
 import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
 import { reapChild } from '../linux/process.js';
@@ -17,7 +18,7 @@ import { nsPathAttr } from './plan.js';
 import { RuntsError } from '../errors.js';
 
 /** mntns: the path of the init's mount namespace; helper: runts-idmap's sealed fd. */
-export interface IdmapContext { spec: Spec; bundle: string; mntns: string; helper: () => number }
+export interface IdmapContext { spec: Pick<Spec, 'mounts' | 'linux'>; bundle: string; mntns: string; helper: () => number }
 
 /** The text of /proc/<pid>/uid_map or gid_map for these mappings. */
 export function idMapText(maps: readonly IDMapping[]): string {
@@ -26,7 +27,7 @@ export function idMapText(maps: readonly IDMapping[]): string {
 
 /** The mount's own mappings, else the container's user namespace's (joined by path, or its
  * mappings), as runc does for an idmap or ridmap option without mappings. */
-function mappingAttrs(spec: Spec, m: Mount): Attr[] {
+function mappingAttrs(spec: IdmapContext['spec'], m: Mount): Attr[] {
   if (m.uidMappings && m.gidMappings) {
     return [attr.str(ATTR.UID_MAP, idMapText(m.uidMappings)), attr.str(ATTR.GID_MAP, idMapText(m.gidMappings))];
   }
@@ -56,8 +57,9 @@ function runIdmap(helper: number, plan: Attr[]): number {
   try {
     try { pid = spawnWithFds(helper, ['runts-idmap', '3'], [0, 1, 2, theirs]); } finally { closeSync(theirs); }
     writeMessage(mine, MSG.IDMAP_PLAN, plan);
-    const reply = expectMessage(mine, MSG.MOUNT_FD, 'runts-idmap');
-    return copyFdFrom(pid, getU32(reply, ATTR.FD) ?? -1);
+    const { FD } = receive(mine, 'MOUNT_FD', 'runts-idmap');
+    if (FD === undefined) throw new RuntsError('stage', 'protocol: MOUNT_FD from runts-idmap: missing attribute FD');
+    return copyFdFrom(pid, FD);
   } finally {
     closeSync(mine); // runts-idmap waits for this EOF, then exits
     if (pid) reapChild(pid);
@@ -91,7 +93,7 @@ export function serveMountRequests(fd: number, c: IdmapContext, until: number, f
   for (;;) {
     const req = expectMessage(fd, [until, MSG.IDMAP_REQUEST], from);
     if (req.kind !== MSG.IDMAP_REQUEST) return req;
-    const index = getU32(req, ATTR.MOUNT_INDEX) ?? -1;
+    const index = decodeBody('IDMAP_REQUEST', req).MOUNT_INDEX;
     let tree: number;
     try {
       tree = idmappedSource(c, index);

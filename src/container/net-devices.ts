@@ -12,21 +12,6 @@ import { RuntsError } from '../errors.js';
 
 const IFA_F_PERMANENT = 0x80, RT_SCOPE_UNIVERSE = 0;
 
-/** runc's checks, before anything is made. */
-export function checkNetDevices(spec: Spec): void {
-  const devices = spec.linux?.netDevices;
-  if (!devices || !Object.keys(devices).length) return;
-  if (!spec.linux?.namespaces?.some((n) => n.type === 'network')) throw new RuntsError('runtime', 'unable to move network devices without a NET namespace');
-  if (process.getuid?.() !== 0) throw new RuntsError('runtime', 'network devices are not supported for rootless containers');
-  for (const [name, d] of Object.entries(devices)) {
-    for (const n of [name, d.name]) {
-      if (n !== undefined && (n === '' || n === '.' || n === '..' || Buffer.byteLength(n) > 15 || /[/:\s]/.test(n))) {
-        throw new RuntsError('runtime', `invalid network device name ${JSON.stringify(n)}`);
-      }
-    }
-  }
-}
-
 /** The index of the link named `name` (or, for a template name such as "eth%d", which the
  * kernel fills in, the link that had index `was`: a move keeps it unless the namespace has it). */
 function linkIndex(nl: Netlink, name: string, where: string, was = 0): number {

@@ -1,9 +1,10 @@
-// Builds what each stage receives from a validated config: NS_PLAN for runts-nsexec,
+// Builds what each stage receives from a checked config (src/spec/check): NS_PLAN for runts-nsexec,
 // INIT_PLAN for the Node init, FINALIZE_PLAN for runts-finalize (see protocol/messages.ts).
 import { CLONE_FLAG } from '../linux/constants.js';
 import { ATTR } from '../protocol/messages.js';
 import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
+import { RLIMITS } from '../spec/rlimits.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { processExtraAttrs } from './process-extras.js';
 import { RuntsError } from '../errors.js';
@@ -20,8 +21,6 @@ export function dedupEnv(env: string[]): string[] {
   return out;
 }
 
-const RLIMITS = ['CPU', 'FSIZE', 'DATA', 'STACK', 'CORE', 'RSS', 'NPROC', 'NOFILE', 'MEMLOCK', 'AS',
-  'LOCKS', 'SIGPENDING', 'MSGQUEUE', 'NICE', 'RTPRIO', 'RTTIME'];
 
 export function newNamespaces(spec: Spec): Set<Namespace['type']> {
   return new Set((spec.linux?.namespaces ?? []).filter((n) => !n.path).map((n) => n.type));
@@ -60,20 +59,14 @@ export function nsPlan(spec: Spec, paths: StagePaths, fds: StageFds): Attr[] {
   return attrs;
 }
 
+/** The names are known ones (src/spec/check/process.ts). */
 function capMask(names: string[] | undefined): bigint {
-  let mask = 0n;
-  for (const name of names ?? []) {
-    const bit = CAPABILITIES.indexOf(name);
-    if (bit < 0) throw new RuntsError('runtime', `unknown capability "${name}"`);
-    mask |= 1n << BigInt(bit);
-  }
-  return mask;
+  return (names ?? []).reduce((mask, name) => mask | 1n << BigInt(CAPABILITIES.indexOf(name)), 0n);
 }
 
 function rlimitAttrs(p: Process): Attr[] {
   return (p.rlimits ?? []).map((r) => {
-    const res = RLIMITS.indexOf(r.type.replace(/^RLIMIT_/, ''));
-    if (res < 0) throw new RuntsError('runtime', `unknown rlimit type "${r.type}"`);
+    const res = RLIMITS.indexOf(r.type.replace(/^RLIMIT_/, '')); // a known one (src/spec/check/process.ts)
     const b = Buffer.alloc(20);
     b.writeUInt32LE(res, 0); b.writeBigUInt64LE(BigInt(r.soft), 4); b.writeBigUInt64LE(BigInt(r.hard), 12);
     return attr.bytes(ATTR.RLIMIT, b);
@@ -139,12 +132,3 @@ export function execNsPlan(spec: Spec, initPid: number, fds: StageFds): Attr[] {
   return [attr.u32(ATTR.CLONE_FLAGS, 0), ...joins, attr.u32(ATTR.DIRECT_FINALIZE, 1), attr.u32(ATTR.FINALIZE_FD, fds.finalize)];
 }
 
-/** INIT_PLAN: what the init needs for the rootfs and the createContainer hooks. */
-export interface InitPlan {
-  /** the CLI traces its steps (engine/trace.ts): so does the init */
-  trace?: boolean;
-  rootfs: string; bundle: string; spec: Spec; noPivot: boolean;
-  newMountNs: boolean; newUtsNs: boolean; newCgroupNs: boolean; inUserNs: boolean; stateJson: string;
-  /** fds runts-finalize inherits: stdio, preserved fds, the sync socket and the extra sockets */
-  passFds: number[];
-}

@@ -1,15 +1,14 @@
 // FINALIZE_PLAN attributes for the settings runc 1.2+ applies in its init right before the
 // process starts: process.scheduler (sched_setattr), process.ioPriority (ioprio_set),
 // process.execCPUAffinity (exec only: the spec does not apply it to the container's init),
-// linux.personality and linux.memoryPolicy (create and exec). The values are checked and turned
-// into numbers here (src/spec/semantic.ts has checked the rules between them, for create);
-// runts-finalize only makes the calls.
+// linux.personality and linux.memoryPolicy (create and exec). The values are turned
+// into numbers here (src/spec/check has checked them, for create and exec); runts-finalize only
+// makes the calls.
 import { ATTR } from '../protocol/messages.js';
 import { attr, type Attr } from '../protocol/framing.js';
 import { MPOL_FLAG, MPOL_MODE } from '../spec/mempolicy.js';
 import type { Process, Spec } from '../spec/types.js';
-import { idMask, parseIdList } from './cpu-list.js';
-import { RuntsError } from '../errors.js';
+import { idMask, parseIdList } from '../spec/cpu-list.js';
 
 const SCHED_POLICY: Record<string, number> = {
   SCHED_OTHER: 0, SCHED_FIFO: 1, SCHED_RR: 2, SCHED_BATCH: 3, SCHED_ISO: 4, SCHED_IDLE: 5, SCHED_DEADLINE: 6,
@@ -38,12 +37,10 @@ function schedAttr(s: Scheduler): Attr {
   return attr.bytes(ATTR.SCHED_ATTR, b);
 }
 
-/** A CPU list as a mask, or undefined when it is empty (not set, as in runc). */
+/** A CPU list as a mask, or undefined when it is empty (not set, as in runc); the list is a
+ * checked one (src/spec/check/process.ts). */
 function cpuMask(list: string | undefined, what: string): Buffer | undefined {
-  if (!list) return undefined;
-  const ids = parseIdList(list, what);
-  if (!ids.length) throw new RuntsError('runtime', `${what}: no members found in set "${list}"`);
-  return idMask(ids);
+  return list ? idMask(parseIdList(list, what)) : undefined;
 }
 
 function affinityAttrs(a: Process['execCPUAffinity']): Attr[] {
@@ -56,7 +53,7 @@ function affinityAttrs(a: Process['execCPUAffinity']): Attr[] {
 }
 
 function memoryPolicyAttr(m: { mode: string; nodes?: string; flags?: string[] }): Attr {
-  // the mode's rules on the number of nodes: src/spec/semantic.ts
+  // checked by src/spec/check/memory-policy.ts
   const mode = MPOL_MODE[m.mode];
   const nodes = parseIdList(m.nodes ?? '', `invalid memory policy nodes "${m.nodes}"`);
   const head = Buffer.alloc(4);
@@ -75,8 +72,7 @@ export function processExtraAttrs(spec: Spec, exec: boolean): Attr[] {
   const attrs: Attr[] = [];
   if (p?.scheduler) attrs.push(schedAttr(p.scheduler as unknown as Scheduler));
   if (p?.ioPriority) attrs.push(attr.u32(ATTR.IO_PRIORITY, IOPRIO_CLASS[p.ioPriority.class] << 13 | (p.ioPriority.priority ?? 0)));
-  const affinity = affinityAttrs(p?.execCPUAffinity); // checked for create too, as runc does
-  if (exec) attrs.push(...affinity);
+  if (exec) attrs.push(...affinityAttrs(p?.execCPUAffinity));
   if (linux.personality) attrs.push(personalityAttr(linux.personality));
   if (linux.memoryPolicy) attrs.push(memoryPolicyAttr(linux.memoryPolicy as { mode: string; nodes?: string; flags?: string[] }));
   return attrs;

@@ -2,7 +2,8 @@
 // the connection whether the process was exec'd (EOF) or why not (ERROR); a seccomp listener
 // it reports on the way goes to the profile's agent.
 import { closeSync, existsSync, unlinkSync, writeSync } from 'node:fs';
-import { connectUnix } from '../linux/fd.js';
+import { join } from 'node:path';
+import { connectUnixPath } from '../linux/fd.js';
 import { runHooks } from '../linux/run-hook.js';
 import { destroy } from './destroy.js';
 import { EXEC_SOCK, readSaved, stateDir, withLock, type Saved } from './store.js';
@@ -12,14 +13,9 @@ import { sendListener } from '../seccomp/listener.js';
 import { RuntsError } from '../errors.js';
 
 function release(dir: string, saved: Saved): string {
-  const cwd = process.cwd();
-  process.chdir(dir);
-  let fd: number;
+  const fd = connectUnixPath(join(dir, EXEC_SOCK));
   try {
-    fd = connectUnix(EXEC_SOCK);
-    unlinkSync(EXEC_SOCK);
-  } finally { process.chdir(cwd); }
-  try {
+    unlinkSync(join(dir, EXEC_SOCK));
     writeSync(fd, Buffer.from([0]));
     // the seccomp agent gets the init's pid and the state "creating", as from runc
     return awaitExec(fd, (n) => sendListener(saved.spec.linux?.seccomp, saved.pid, n, stateDoc(saved, 'creating')));

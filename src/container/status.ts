@@ -19,8 +19,9 @@ export function status(dir: string, s: Saved): Status {
   return existsSync(join(dir, EXEC_SOCK)) ? 'created' : 'running';
 }
 
-/** The state document of the spec's "state" operation. */
-export function stateDoc(s: Saved, st: Status): State {
+/** The state document of the spec's "state" operation: the one builder of it (state, hooks,
+ * the seccomp agent, poststop after a failed create). */
+export function stateDoc(s: Pick<Saved, 'id' | 'pid' | 'bundle' | 'spec'>, st: Status): State {
   const doc: State = { ociVersion: OCI_VERSION, id: s.id, status: st, bundle: s.bundle };
   if (st !== 'stopped') doc.pid = s.pid;
   if (s.spec.annotations) doc.annotations = s.spec.annotations;

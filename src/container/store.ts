@@ -3,7 +3,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { lockExclusive } from '../linux/fd.js';
-import { validateId } from '../spec/id.js';
+import { checkId } from '../spec/check/id.js';
 import type { Spec } from '../spec/types.js';
 import { errExist, errNotExist } from './errors.js';
 import { RuntsError } from '../errors.js';
@@ -34,7 +34,7 @@ export interface Saved {
 }
 
 export function stateDir(root: string, id: string): string {
-  validateId(id);
+  checkId(id);
   return join(root, id);
 }
 

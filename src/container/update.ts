@@ -1,7 +1,7 @@
 // update: apply new linux.resources to a running container's cgroups and remember them.
 import { parseJsonText } from '../spec/json-text.js';
 import { readInputFile } from '../spec/read-input.js';
-import { validatePart } from '../spec/validate.js';
+import { checkResources } from '../spec/check/resources.js';
 import type { Resources } from '../spec/types.js';
 import { errNotRunning } from './errors.js';
 import { savedCgroup } from './cgroup.js';
@@ -9,13 +9,11 @@ import { readSaved, stateDir, writeSaved } from './store.js';
 import { status } from './status.js';
 import { RuntsError } from '../errors.js';
 
-/** Reads LinuxResources JSON from a file, or stdin for "-", checked by linux.resources' schema. */
+/** Reads LinuxResources JSON from a file, or stdin for "-", checked (src/spec/check/resources.ts). */
 export function readResources(file: string): Resources {
   const what = file === '-' ? 'resources on stdin' : file;
   const fail = (msg: string) => new RuntsError('runtime', msg);
-  const res = parseJsonText(readInputFile(file, what, fail, { pipe: true }), what, fail);
-  validatePart(res, 'resources', what);
-  return res as Resources;
+  return checkResources(parseJsonText(readInputFile(file, what, fail, { pipe: true }), what, fail), what);
 }
 
 function merge<T extends object>(a: T | undefined, b: T | undefined): T | undefined {
@@ -27,8 +25,8 @@ function merge<T extends object>(a: T | undefined, b: T | undefined): T | undefi
   return out as T;
 }
 
+/** res: checked resources (readResources, and the flags' values by checkResources). */
 export function update(root: string, id: string, res: Resources): void {
-  validatePart(res, 'resources', 'update'); // the flags' values too
   const dir = stateDir(root, id);
   const saved = readSaved(root, id);
   if (status(dir, saved) === 'stopped') throw errNotRunning();

@@ -4,8 +4,9 @@
 // run its hooks, runs createContainer hooks, pivots, and fexecve()s the sealed runts-finalize.
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
-import { ATTR, MSG } from '../protocol/messages.js';
-import { attr, expectMessage, getStr, sendError, writeMessage } from '../protocol/framing.js';
+import { MSG } from '../protocol/messages.js';
+import { expectMessage, receive, send, sendError, writeMessage } from '../protocol/framing.js';
+import { decodeInitPlan } from '../protocol/init-plan.js';
 import { setCloexec } from '../linux/fd.js';
 import { recvWithFd } from '../linux/fd-transfer.js';
 import { closeFd } from '../linux/fs.js';
@@ -14,18 +15,15 @@ import { joinMountNamespace, newCgroupNamespace } from '../linux/namespace.js';
 import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { setTracing, step, traceAt } from '../engine/trace.js';
-import { finishRootfs, prepareRootfs, type RootfsPlan } from './rootfs/index.js';
-import type { Spec } from '../spec/types.js';
+import { finishRootfs, prepareRootfs } from './rootfs/index.js';
 import { RuntsError } from '../errors.js';
-
-interface InitPlan extends RootfsPlan { spec: Spec; stateJson: string; passFds: number[]; trace?: boolean }
 
 /** Steps before the plan says whether to trace. */
 const early: [string, number][] = [];
 
 /** IDMAP_REQUEST, then MOUNT_FD with the parent's id-mapped copy of the mount's source. */
 function idmappedSource(syncFd: number, index: number): number {
-  writeMessage(syncFd, MSG.IDMAP_REQUEST, [attr.u32(ATTR.MOUNT_INDEX, index)]);
+  send(syncFd, 'IDMAP_REQUEST', { MOUNT_INDEX: index });
   const { data, fd } = recvWithFd(syncFd, 'the sync socket');
   if (data.length !== 8 || data.readUInt32LE(0) !== 0 || data.readUInt32LE(4) !== MSG.MOUNT_FD) {
     closeFd(fd);
@@ -35,18 +33,18 @@ function idmappedSource(syncFd: number, index: number): number {
 }
 
 function main(syncFd: number, finalizeFd: number): never {
-  const plan = JSON.parse(getStr(expectMessage(syncFd, MSG.INIT_PLAN, 'runts'), ATTR.JSON) ?? '{}') as InitPlan;
+  const plan = decodeInitPlan(receive(syncFd, 'INIT_PLAN', 'runts').JSON);
   setTracing(!!plan.trace);
   for (const [name, at] of early) traceAt(name, at);
   step('init: plan received');
   // the parent sends INIT_PLAN once this process is in its cgroups: the namespace's root
   if (plan.newCgroupNs) newCgroupNamespace();
-  prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
+  const prepared = prepareRootfs(plan, (index) => idmappedSource(syncFd, index));
   step('init: rootfs mounted');
   writeMessage(syncFd, MSG.HOOKS_RUN);
   expectMessage(syncFd, MSG.HOOKS_DONE, 'runts');
   runHooks(plan.spec.hooks?.createContainer, plan.stateJson, 'createContainer', plan.rootfs);
-  finishRootfs(plan);
+  finishRootfs(prepared);
   step('init: rootfs finished');
   writeMessage(syncFd, MSG.ROOTFS_READY);
   // The engine marks inherited fds close-on-exec; runts-finalize must get the ones the parent lists

@@ -1,13 +1,14 @@
 // File descriptors and sockets: the handful of calls Node's own APIs do not offer
 // (socketpair, AF_UNIX bind/listen/connect on raw fds, FD_CLOEXEC control, flock).
-import { closeSync, readdirSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { check, koffi, libc } from './libc.js';
-import { RuntsError } from '../errors.js';
+import { isKind, RuntsError } from '../errors.js';
+import { sysError } from './errors.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
-const LOCK_EX = 2, CLOSE_RANGE_CLOEXEC = 4, EBADF = 9;
+const LOCK_EX = 2, CLOSE_RANGE_CLOEXEC = 4, EBADF = 9, O_PATH = 0o10000000;
 
 const c = {
   socketpair: libc.func('int socketpair(int, int, int, _Out_ int *sv)'),
@@ -35,19 +36,37 @@ function sockaddr(path: string): Buffer {
   return b;
 }
 
-/** A listening close-on-exec AF_UNIX socket bound at path (keep path short: cwd-relative). */
+/** Calls f with a short name for path (sun_path holds 107 bytes): /proc/self/fd/N/BASENAME,
+ * N an O_PATH fd of path's directory, open for the call. Errors name path. */
+function shortPath<T>(path: string, op: string, f: (short: string) => T): T {
+  let dir: number;
+  try { dir = openSync(dirname(path), O_PATH | constants.O_DIRECTORY); } catch (e) {
+    const errno = (e as NodeJS.ErrnoException).errno;
+    if (errno === undefined) throw e;
+    throw sysError(op, -errno, path);
+  }
+  try { return f(`/proc/self/fd/${dir}/${basename(path)}`); } catch (e) {
+    if (isKind(e, 'sys') && e.detail.op && e.detail.errno !== undefined) throw sysError(e.detail.op, e.detail.errno, path);
+    throw e;
+  } finally { closeSync(dir); }
+}
+
+/** listenUnix for any path length. */
+export function listenUnixPath(path: string): number {
+  return shortPath(path, 'bind', listenUnix);
+}
+
+/** A listening close-on-exec AF_UNIX socket bound at path (at most 107 bytes: listenUnixPath). */
 export function listenUnix(path: string): number {
   const fd = check(c.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 'socket');
-  check(c.bind(fd, sockaddr(path), 110), 'bind', path);
+  try { check(c.bind(fd, sockaddr(path), 110), 'bind', path); } catch (e) { closeSync(fd); throw e; }
   check(c.listen(fd, 4), 'listen', path);
   return fd;
 }
 
-/** connectUnix for any path length: connects to the basename from inside its directory. */
+/** connectUnix for any path length. */
 export function connectUnixPath(path: string): number {
-  const cwd = process.cwd();
-  process.chdir(dirname(path));
-  try { return connectUnix(basename(path)); } finally { process.chdir(cwd); }
+  return shortPath(path, 'connect', connectUnix);
 }
 
 /** A connected close-on-exec AF_UNIX stream socket. */

@@ -1,23 +1,14 @@
 // Framing of the sync-socket messages drawn in messages.ts: encode, decode, and blocking
 // read/write on a file descriptor (the stages have nothing else to do while they wait).
 import { readSync, writeSync } from 'node:fs';
-import { ATTR, MSG, msgName } from './messages.js';
+import { ATTR, MSG, msgName, type Attr, type Body, type Message, type MsgName } from './messages.js';
+import { checkMessage, decodeBody, encodeBody } from './check.js';
 import { debug, debugOn } from '../log-sink.js';
 import { RuntsError } from '../errors.js';
 
-export interface Attr { type: number; value: Buffer }
-export interface Message { kind: number; attrs: Attr[] }
-
-export const attr = {
-  u32: (type: number, v: number): Attr => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0); return { type, value: b }; },
-  u64s: (type: number, vs: bigint[]): Attr => {
-    const b = Buffer.alloc(8 * vs.length); vs.forEach((v, i) => b.writeBigUInt64LE(BigInt.asUintN(64, v), 8 * i));
-    return { type, value: b };
-  },
-  str: (type: number, s: string): Attr => ({ type, value: Buffer.from(s) }),
-  strs: (type: number, ss: readonly string[]): Attr[] => ss.map((s) => attr.str(type, s)),
-  bytes: (type: number, value: Buffer): Attr => ({ type, value }),
-};
+export type { Attr, Message } from './messages.js';
+import { attr } from './attr.js';
+export { attr };
 
 export function encode(kind: number, attrs: Attr[] = []): Buffer {
   const len = attrs.reduce((n, a) => n + 8 + a.value.length, 0);
@@ -76,31 +67,39 @@ function debugMessage(dir: string, fd: number, kind: number, attrs: Attr[]): voi
   if (debugOn()) debug(`protocol: fd ${fd} ${dir} ${msgName(kind)} (${attrs.length} attributes: ${[...new Set(attrs.map((a) => a.type))].join(',') || '-'})`);
 }
 
+/** Writes a message after checking it against MESSAGES (protocol/check.ts). */
 export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void {
+  checkMessage({ kind, attrs });
   debugMessage('->', fd, kind, attrs);
   const buf = encode(kind, attrs);
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }
 
-/** Reads the next message and requires it to be `want` (or one of them); an ERROR message
- * becomes a 'stage' error. */
+/** Reads the next message and requires it to be `want` (or one of them) and to carry what
+ * MESSAGES says; an ERROR message becomes a 'stage' error. */
 export function expectMessage(fd: number, want: number | readonly number[], from: string): Message {
   const wants = typeof want === 'number' ? [want] : want;
   const m = readMessage(fd);
   if (!m) throw new RuntsError('stage', `${from} exited before sending ${msgName(wants[0])}`);
   if (m.kind === MSG.ERROR) throw new RuntsError('stage', getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
   if (!wants.includes(m.kind)) throw new RuntsError('stage', `protocol: expected ${wants.map(msgName).join(' or ')} from ${from}, got ${msgName(m.kind)}`);
+  checkMessage(m, from);
   return m;
+}
+
+/** Reads the next message, which must be `name`, and returns its typed body. */
+export function receive<M extends MsgName>(fd: number, name: M, from: string): Body<M> {
+  return decodeBody(name, expectMessage(fd, MSG[name], from));
+}
+
+/** Writes a message from its typed body. */
+export function send<M extends MsgName>(fd: number, name: M, body: Body<M>): void {
+  writeMessage(fd, MSG[name], encodeBody(name, body));
 }
 
 export function getStr(m: Message, type: number): string | undefined {
   const a = m.attrs.find((x) => x.type === type);
   return a?.value.toString();
-}
-
-export function getU32(m: Message, type: number): number | undefined {
-  const a = m.attrs.find((x) => x.type === type);
-  return a ? a.value.readUInt32LE(0) : undefined;
 }
 
 export function sendError(fd: number, message: string): void {

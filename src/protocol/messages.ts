@@ -55,6 +55,11 @@
 // Any stage may send ERROR (one attribute: the message) instead of its next message and exit 1.
 // A message is: u32 payload length, u32 kind, payload. A payload is a run of attributes:
 // u32 type, u32 length, bytes. Integers are little-endian (host order); strings carry no NUL.
+// ATTRS gives each attribute its number and value type (u32: exactly 4 bytes; str; u64s: u64
+// words; bytes: a layout of its own, told at the attribute); MESSAGES gives each message the
+// attributes it may carry and how often. Both readers (protocol/check.ts, native/common.h with
+// the tables the generator draws from these) refuse a message with an attribute it does not
+// list, without one it requires, or with one given twice that may be given once.
 
 export const MSG = {
   NS_PLAN: 1,
@@ -75,69 +80,131 @@ export const MSG = {
   MOUNT_FD: 16,
 } as const;
 
-export const ATTR = {
+/** How an attribute's value is laid out. */
+export type AttrType = 'u32' | 'str' | 'u64s' | 'bytes';
+
+export const ATTRS = {
   // NS_PLAN
-  CLONE_FLAGS: 1,     // u32: namespaces to create
-  NS_PATH: 2,         // u32 clone flag, then the path: a namespace to join
-  TIME_OFFSETS: 3,    // string: the text written to /proc/self/timens_offsets
-  INIT_ARG: 4,        // string, repeated: argv of the init (argv[0] names the engine)
-  FINALIZE_FD: 5,     // u32: N's fd of runts-finalize, sealed (linux/exe-seal.ts)
-  DIRECT_FINALIZE: 6, // u32 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
-  ENGINE_FD: 7,       // u32 (create): N's fd of the init's engine, sealed; the clone child execs it
+  CLONE_FLAGS: [1, 'u32'],     // namespaces to create
+  NS_PATH: [2, 'bytes'],         // u32 clone flag, then the path: a namespace to join
+  TIME_OFFSETS: [3, 'str'],    // the text written to /proc/self/timens_offsets
+  INIT_ARG: [4, 'str'],        // repeated: argv of the init (argv[0] names the engine)
+  FINALIZE_FD: [5, 'u32'],     // N's fd of runts-finalize, sealed (linux/exe-seal.ts)
+  DIRECT_FINALIZE: [6, 'u32'], // 1 (exec): the clone child fexecve()s runts-finalize itself, no Node
+  ENGINE_FD: [7, 'u32'],       // (create): N's fd of the init's engine, sealed; the clone child execs it
   // STAGE_PID, INIT_PID
-  PID: 10,            // u32
+  PID: [10, 'u32'],
   // SECCOMP_FD, MOUNT_FD (from M)
-  FD: 11,             // u32: a file descriptor number in the sender
+  FD: [11, 'u32'],             // a file descriptor number in the sender
   // INIT_PLAN
-  JSON: 20,           // string: a JSON document
+  JSON: [20, 'str'],           // a JSON document
   // FINALIZE_PLAN
-  ARG: 30,            // string, repeated: process.args
-  ENV: 31,            // string, repeated: process.env
-  CWD: 32,            // string
-  UID: 33,            // u32
-  GID: 34,            // u32
-  ADDITIONAL_GID: 35, // u32, repeated
-  UMASK: 36,          // u32 (absent: leave the umask alone)
-  CAPS: 37,           // 5 x u64: bounding, effective, inheritable, permitted, ambient
-  NO_NEW_PRIVS: 38,   // u32 0/1
-  RLIMIT: 39,         // u32 resource, u64 soft, u64 hard; repeated
-  SECCOMP_BPF: 40,    // struct sock_filter[]: the compiled profile
-  SECCOMP_FLAGS: 41,  // u32: flags for seccomp(SECCOMP_SET_MODE_FILTER)
-  HOOK_PATH: 42,      // string: starts a startContainer hook
-  HOOK_ARG: 43,       // string, repeated: argv of the current hook
-  HOOK_ENV: 44,       // string, repeated: env of the current hook
-  HOOK_TIMEOUT: 45,   // u32 seconds, for the current hook
-  STATE_JSON: 46,     // string: the state given to startContainer hooks on stdin
-  EXEC_SOCK_FD: 47,   // u32: the listening exec socket
-  KEEP_FD: 48,        // u32, repeated: fds the process keeps (0-2 are always kept)
-  NO_PROCESS: 49,     // u32 1: the config has no process; start must fail
-  SESSION_KEYRING: 50, // string: join a new session keyring of this name (absent: --no-new-keyring)
-  CONSOLE_SOCK_FD: 51, // u32: connected --console-socket; a pty is made and its master sent there
-  CONSOLE_SIZE: 52,   // 2 x u32: rows, columns
-  MOUNT_CONSOLE: 53,  // u32 1: bind the pty onto /dev/console (create, not exec)
-  APPARMOR_PROFILE: 54, // string: AppArmor profile the process execs into (change_onexec)
-  PROCESS_LABEL: 55,  // string: SELinux label of the process (exec label) and of its session keyring
+  ARG: [30, 'str'],            // repeated: process.args
+  ENV: [31, 'str'],            // repeated: process.env
+  CWD: [32, 'str'],
+  UID: [33, 'u32'],
+  GID: [34, 'u32'],
+  ADDITIONAL_GID: [35, 'u32'],
+  UMASK: [36, 'u32'],          // absent: leave the umask alone
+  CAPS: [37, 'u64s'],           // 5 x u64: bounding, effective, inheritable, permitted, ambient
+  NO_NEW_PRIVS: [38, 'u32'],   // 0/1
+  RLIMIT: [39, 'bytes'],         // u32 resource, u64 soft, u64 hard; repeated
+  SECCOMP_BPF: [40, 'bytes'],    // struct sock_filter[]: the compiled profile
+  SECCOMP_FLAGS: [41, 'u32'],  // flags for seccomp(SECCOMP_SET_MODE_FILTER)
+  HOOK_PATH: [42, 'str'],      // starts a startContainer hook
+  HOOK_ARG: [43, 'str'],       // repeated: argv of the current hook
+  HOOK_ENV: [44, 'str'],       // repeated: env of the current hook
+  HOOK_TIMEOUT: [45, 'u32'],   // seconds, for the current hook
+  STATE_JSON: [46, 'str'],     // the state given to startContainer hooks on stdin
+  EXEC_SOCK_FD: [47, 'u32'],   // the listening exec socket
+  KEEP_FD: [48, 'u32'],        // repeated: fds the process keeps (0-2 are always kept)
+  NO_PROCESS: [49, 'u32'],     // 1: the config has no process; start must fail
+  SESSION_KEYRING: [50, 'str'], // join a new session keyring of this name (absent: --no-new-keyring)
+  CONSOLE_SOCK_FD: [51, 'u32'], // connected --console-socket; a pty is made and its master sent there
+  CONSOLE_SIZE: [52, 'bytes'],   // 2 x u32: rows, columns
+  MOUNT_CONSOLE: [53, 'u32'],  // 1: bind the pty onto /dev/console (create, not exec)
+  APPARMOR_PROFILE: [54, 'str'], // AppArmor profile the process execs into (change_onexec)
+  PROCESS_LABEL: [55, 'str'],  // SELinux label of the process (exec label) and of its session keyring
   // FINALIZE_PLAN, applied before READY (create) or the user change (exec), as runc's init does:
-  SCHED_ATTR: 200,    // struct sched_attr (56 bytes): sched_setattr(0, ..., 0)
-  IO_PRIORITY: 201,   // u32: ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
-  CPU_AFFINITY_INITIAL: 202, // cpu mask (u64 words): sched_setaffinity as F starts (exec)
-  CPU_AFFINITY_FINAL: 203,   // cpu mask: sched_setaffinity right before the process's own setup (exec);
+  SCHED_ATTR: [200, 'bytes'],    // struct sched_attr (56 bytes): sched_setattr(0, ..., 0)
+  IO_PRIORITY: [201, 'u32'],   // ioprio_set(IOPRIO_WHO_PROCESS, 0, value)
+  CPU_AFFINITY_INITIAL: [202, 'bytes'], // cpu mask (u64 words): sched_setaffinity as F starts (exec)
+  CPU_AFFINITY_FINAL: [203, 'bytes'],   // cpu mask: sched_setaffinity right before the process's own setup (exec);
                       // with neither, F resets its affinity to every CPU (the cgroup's cpuset)
-  PERSONALITY: 204,   // u32: personality(2)
-  MEMORY_POLICY: 205, // u32 mode | flags, then the node mask (u64 words, may be empty): set_mempolicy
+  PERSONALITY: [204, 'u32'],   // personality(2)
+  MEMORY_POLICY: [205, 'bytes'], // u32 mode | flags, then the node mask (u64 words, may be empty): set_mempolicy
   // ERROR
-  MESSAGE: 60,        // string
+  MESSAGE: [60, 'str'],
   // IDMAP_REQUEST
-  MOUNT_INDEX: 70,    // u32: the mount's index in the config's mounts
+  MOUNT_INDEX: [70, 'u32'],    // the mount's index in the config's mounts
   // IDMAP_PLAN (and NS_PATH: CLONE_NEWNS with I's mount namespace; CLONE_NEWUSER with a user
   // namespace whose mappings to use, instead of UID_MAP and GID_MAP)
-  SOURCE: 71,         // string: the absolute source path, resolved in I's mount namespace
-  UID_MAP: 72,        // string: the text for /proc/<pid>/uid_map of the new user namespace
-  GID_MAP: 73,        // string: the same for gid_map
-  TREE_FLAGS: 74,     // u32: 1 copy the source's submounts too (rbind), 2 id-map them too (ridmap), 4 no id mapping (a plain bind)
-} as const;
+  SOURCE: [71, 'str'],         // the absolute source path, resolved in I's mount namespace
+  UID_MAP: [72, 'str'],        // the text for /proc/<pid>/uid_map of the new user namespace
+  GID_MAP: [73, 'str'],        // the same for gid_map
+  TREE_FLAGS: [74, 'u32'],     // 1 copy the source's submounts too (rbind), 2 id-map them too (ridmap), 4 no id mapping (a plain bind)
+} as const satisfies Record<string, readonly [number, AttrType]>;
+
+export type AttrName = keyof typeof ATTRS;
+export type MsgName = keyof typeof MSG;
+
+/** Attribute numbers by name (native/protocol.h: ATTR_<name>). */
+export const ATTR = Object.fromEntries(Object.entries(ATTRS).map(([k, [id]]) => [k, id])) as
+  { readonly [A in AttrName]: (typeof ATTRS)[A][0] };
+
+/** How often an attribute appears in a message: ONE exactly once, OPT at most once, MANY any
+ * number of times (in order). */
+export type Count = 'ONE' | 'OPT' | 'MANY';
+
+/** Every message's attributes. */
+export const MESSAGES = {
+  NS_PLAN: {
+    CLONE_FLAGS: 'ONE', NS_PATH: 'MANY', TIME_OFFSETS: 'OPT', INIT_ARG: 'MANY', FINALIZE_FD: 'ONE',
+    DIRECT_FINALIZE: 'OPT', ENGINE_FD: 'OPT',
+  },
+  STAGE_PID: { PID: 'ONE' },
+  STAGE_GO: {},
+  INIT_PID: { PID: 'ONE' },
+  INIT_PLAN: { JSON: 'ONE' }, // the JSON is an InitPlan (protocol/init-plan.ts)
+  HOOKS_RUN: {},
+  HOOKS_DONE: {},
+  ROOTFS_READY: {},
+  FINALIZE_PLAN: {
+    EXEC_SOCK_FD: 'OPT', KEEP_FD: 'MANY', STATE_JSON: 'OPT', SESSION_KEYRING: 'OPT', NO_PROCESS: 'OPT',
+    // HOOK_ARG, HOOK_ENV and HOOK_TIMEOUT belong to the HOOK_PATH before them
+    HOOK_PATH: 'MANY', HOOK_ARG: 'MANY', HOOK_ENV: 'MANY', HOOK_TIMEOUT: 'MANY',
+    ARG: 'MANY', ENV: 'MANY', CWD: 'ONE', UID: 'OPT', GID: 'OPT', ADDITIONAL_GID: 'MANY', UMASK: 'OPT',
+    CAPS: 'OPT', NO_NEW_PRIVS: 'OPT', RLIMIT: 'MANY', SECCOMP_BPF: 'OPT', SECCOMP_FLAGS: 'OPT',
+    CONSOLE_SOCK_FD: 'OPT', CONSOLE_SIZE: 'OPT', MOUNT_CONSOLE: 'OPT', APPARMOR_PROFILE: 'OPT', PROCESS_LABEL: 'OPT',
+    SCHED_ATTR: 'OPT', IO_PRIORITY: 'OPT', CPU_AFFINITY_INITIAL: 'OPT', CPU_AFFINITY_FINAL: 'OPT',
+    PERSONALITY: 'OPT', MEMORY_POLICY: 'OPT',
+  },
+  READY: {},
+  ERROR: { MESSAGE: 'ONE' },
+  SECCOMP_FD: { FD: 'ONE' },
+  SECCOMP_DONE: {},
+  IDMAP_REQUEST: { MOUNT_INDEX: 'ONE' },
+  IDMAP_PLAN: { SOURCE: 'ONE', NS_PATH: 'MANY', UID_MAP: 'OPT', GID_MAP: 'OPT', TREE_FLAGS: 'ONE' },
+  MOUNT_FD: { FD: 'OPT' }, // from M: the fd's number in M; to I: none (the fd travels by SCM_RIGHTS)
+} as const satisfies { readonly [M in MsgName]: { readonly [A in AttrName]?: Count } };
 
 export type MsgKind = (typeof MSG)[keyof typeof MSG];
+
+/** An attribute on the wire: its number and its value's bytes. */
+export interface Attr { type: number; value: Buffer }
+/** A message on the wire, as read (protocol/check.ts checks it against MESSAGES). */
+export interface Message { kind: number; attrs: Attr[] }
+
+/** An attribute's value as the decoder gives it. */
+interface ValueOf { u32: number; str: string; u64s: bigint[]; bytes: Buffer }
+export type AttrValue<A extends AttrName> = ValueOf[(typeof ATTRS)[A][1]];
+
+type Fields<M extends MsgName> = (typeof MESSAGES)[M];
+type Keys<M extends MsgName, C extends Count> = { [A in keyof Fields<M>]: Fields<M>[A] extends C ? A : never }[keyof Fields<M>] & AttrName;
+
+/** A decoded message: ONE attributes present, OPT ones maybe, MANY ones as a list (maybe empty). */
+export type Body<M extends MsgName> =
+  { [A in Keys<M, 'ONE'>]: AttrValue<A> } & { [A in Keys<M, 'OPT'>]?: AttrValue<A> } & { [A in Keys<M, 'MANY'>]: AttrValue<A>[] };
 
 export function msgName(kind: number): string {
   return Object.entries(MSG).find(([, v]) => v === kind)?.[0] ?? `message ${kind}`;

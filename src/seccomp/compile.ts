@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, readSync } from 'node:fs';
 import { errnoText as text } from '../linux/errors.js';
 import { FLTATR, NR_SCMP_ERROR, memfdCreate, scmp } from './libseccomp.js';
-import type { Cond, Profile, Rule } from './profile.js';
+import type { Cond, Profile, Rule } from '../spec/check/seccomp-profile.js';
 import { RuntsError } from '../errors.js';
 import { configError } from '../spec/config-error.js';
 

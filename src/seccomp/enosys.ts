@@ -4,8 +4,8 @@
 // program like a kernel without it, and a newer libc falls back (clone3 -> clone, statx -> stat...)
 // instead of failing with EPERM. Left out when the default action lets syscalls run (ALLOW, LOG,
 // TRACE) or already is ENOSYS.
-import { ACTIONS, ENOSYS, PERMISSIVE_ACTIONS } from './names.js';
-import type { Profile } from './profile.js';
+import { ACTIONS, ENOSYS, PERMISSIVE_ACTIONS } from '../spec/seccomp-names.js';
+import type { Profile } from '../spec/check/seccomp-profile.js';
 import { AUDIT_ARCH_X86_64, SCMP_ARCH_X32, X32_SYSCALL_BIT, scmp } from './libseccomp.js';
 import { RuntsError } from '../errors.js';
 

@@ -2,7 +2,7 @@
 // has (probed with seccomp(2); libseccomp is not loaded, runts exports and loads the BPF itself).
 import type { SeccompFeatures } from '../spec/features.js';
 import { supportedFlagNames } from './kernel-flags.js';
-import { ACTIONS, ARCHS, FLAGS, OPERATORS } from './names.js';
+import { ACTIONS, ARCHS, FLAGS, OPERATORS } from '../spec/seccomp-names.js';
 
 export function seccompFeatures(): SeccompFeatures {
   return {

@@ -3,8 +3,8 @@
 import { libseccompFilter } from './compile.js';
 import { enosysStub } from './enosys.js';
 import { kernelAcceptsFlag } from './kernel-flags.js';
-import { FLAGS } from './names.js';
-import { parseProfile, type Profile } from './profile.js';
+import { FLAGS } from '../spec/seccomp-names.js';
+import { parseProfile, type Profile } from '../spec/check/seccomp-profile.js';
 import { configError } from '../spec/config-error.js';
 
 export interface CompiledSeccomp {

@@ -2,7 +2,7 @@
 // NULL) checks the flags first: EINVAL for one it does not know, then EFAULT for the NULL program,
 // so nothing is ever installed. WAIT_KILLABLE_RECV is only valid with NEW_LISTENER.
 import { koffi, libc } from '../linux/libc.js';
-import { FLAGS, FLAG_NEW_LISTENER, FLAG_WAIT_KILLABLE_RECV } from './names.js';
+import { FLAGS, FLAG_NEW_LISTENER, FLAG_WAIT_KILLABLE_RECV } from '../spec/seccomp-names.js';
 
 const SYS_SECCOMP: Partial<Record<NodeJS.Architecture, number>> = {
   x64: 317, arm64: 277, riscv64: 277, ppc64: 358, s390x: 348, arm: 383, ia32: 354, loong64: 277,

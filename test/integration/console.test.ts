@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, symlinkSy
 import { join } from 'node:path';
 import { Harness, IS_RUNC, skipUnlessRoot, type Bundle } from '../lib/runtime.js';
 import { findProcesses, run, waitFor } from '../lib/host.js';
-import { receiver, rtArgv, spawnUnderScript, underScript, withoutTerminal } from '../lib/console.js';
+import { receiver, rtArgv, spawnUnderScript, typeWhenReady, underScript, withoutTerminal } from '../lib/console.js';
 
 const BUSYBOX = '/bin/busybox';
 const noScript = existsSync('/usr/bin/script') ? false : 'script(1) from util-linux is not installed';
@@ -93,12 +93,13 @@ t.test('a non-root process owns its console', { skip: skipUnlessRoot }, async (t
 
 t.test('foreground run of a terminal: the runtime proxies the pty', { skip: skipUnlessRoot || noScript }, async (t) => {
   const h = new Harness(t);
-  // stdin first: runc resizes the pty only after the start, so the size is read once input has ended
-  const b = terminal(h, ['then', 'stdin', '--', 'then', 'winsize', '--', 'then', 'stat', '/dev/console', '--', 'exit', '5'], [11, 22]);
+  // "ready" first: input is typed once the runtime has made the terminal raw (typeWhenReady);
+  // stdin next: runc resizes the pty only after the start, so the size is read once input has ended
+  const b = terminal(h, ['then', 'echo', 'ready', '--', 'then', 'stdin', '--', 'then', 'winsize', '--', 'then', 'stat', '/dev/console', '--', 'exit', '5'], [11, 22]);
   const id = h.id();
-  const r = underScript(rtArgv(h, ['run', '--bundle', b.dir, id]), {
+  const r = await typeWhenReady(h.dir, rtArgv(h, ['run', '--bundle', b.dir, id]), {
     setup: 'stty rows 40 cols 120; saved=$(stty -g)', after: '[ "$(stty -g)" = "$saved" ] && echo terminal-restored',
-    input: 'line one\n',
+    ready: /ready\r\n/, input: 'line one\n',
   });
   t.equal(r.rc, 5, `the container's exit status (${JSON.stringify(r.stdout)})`);
   t.match(r.stdout, /^40 120\r\n/m, 'the pty has the caller\'s terminal size (it replaces consoleSize, as in runc)');

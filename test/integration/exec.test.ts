@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, Harness, info, IS_RUNC, MULTITOOL, NAME, RT_ENV, skipUnlessRoot, waitFor, type Bundle } from '../lib/runtime.js';
 import { alive, cmdline, nsLink } from '../lib/host.js';
-import { receiver, rtArgv, underScript, withoutTerminal } from '../lib/console.js';
+import { receiver, rtArgv, typeWhenReady, withoutTerminal } from '../lib/console.js';
 
 const NS = ['pid', 'mnt', 'net', 'ipc', 'uts', 'cgroup'];
 const hostKeyring = spawnSync(MULTITOOL, ['keyring'], { encoding: 'utf8' }).stdout;
@@ -95,12 +95,47 @@ t.test('exec failures exit 255 with runc\'s texts', { skip: skipUnlessRoot }, as
   r = h.rt(['exec', '-g', '-1', id, '/multitool', 'true']);
   t.equal(r.status, 255);
   t.match(r.stderr, /additional-gids must be a positive number -1/);
+  r = h.rt(['exec', '--additional-gids', 'abc', id, '/multitool', 'true']);
+  t.equal(r.status, IS_RUNC ? 1 : 255, 'a gid that is not a number (runc: a flag error, exit 1, as its flag errors)');
+  t.match(r.stderr, /invalid value \\?"abc\\?" for flag -additional-gids: strconv.ParseInt: parsing \\?"abc\\?": invalid syntax/);
   r = h.rt(['exec', '--console-socket', join(h.dir, 'none.sock'), id, '/multitool', 'true']);
   t.equal(r.status, 255);
   t.match(r.stderr, /cannot use console socket if runc will not detach or allocate tty/);
   r = h.rt(['exec', '-d', '-t', id, '/multitool', 'true']);
   t.equal(r.status, 255);
   t.match(r.stderr, /cannot allocate tty if runc will detach without setting console socket/);
+});
+
+t.test('exec checks its process as create checks config.json\'s, before anything starts', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const { id, pid } = running(h);
+  const file = join(h.dir, 'process.json');
+  const withFile = (extra: object) => {
+    writeFileSync(file, JSON.stringify({ args: ['/multitool', 'true'], cwd: '/', user: { uid: 0, gid: 0 }, ...extra }));
+    return h.rt(['exec', '--process', file, id]);
+  };
+  const refused = (r: ReturnType<Harness['rt']>, text: RegExp, what: string, runcText = text) => {
+    t.equal(r.status, 255, `${what}: exit 255`);
+    t.match(r.stderr, IS_RUNC ? runcText : text, what);
+  };
+  refused(withFile({ rlimits: [{ type: 'RLIMIT_NOSUCH', soft: 1, hard: 1 }] }),
+    /exec failed: .*process\.json: \/rlimits\/0\/type: unknown rlimit type "RLIMIT_NOSUCH"/, 'an unknown rlimit', /wrong rlimit value: RLIMIT_NOSUCH/);
+  refused(withFile({ cwd: 'tmp' }), /process\.json: \/cwd: Cwd must be an absolute path/, 'a relative cwd', /Cwd must be an absolute path/);
+  refused(withFile({ env: ['NOEQUALS'] }), /process\.json: \/env\/0: invalid environment variable "NOEQUALS": missing '='/,
+    'an env entry without "="', /invalid environment variable: \\?"NOEQUALS\\?"/);
+  refused(h.rt(['exec', '--cwd', 'tmp', id, '/multitool', 'true']), /the exec process: \/cwd: Cwd must be an absolute path/, '--cwd relative',
+    /Cwd must be an absolute path/);
+  refused(h.rt(['exec', '--env', 'NOEQUALS', id, '/multitool', 'true']), /the exec process: \/env\/\d+: invalid environment variable "NOEQUALS"/,
+    '--env without "="', /invalid environment variable: \\?"NOEQUALS\\?"/);
+  if (!IS_RUNC) { // runc 1.1.5 accepts both: the last rlimit wins; the scheduler is unknown to it (runc 1.2 refuses the second)
+    refused(withFile({ rlimits: [{ type: 'RLIMIT_NOFILE', soft: 1, hard: 1 }, { type: 'RLIMIT_NOFILE', soft: 2, hard: 2 }] }),
+      /process\.json: \/rlimits\/1\/type: duplicate rlimit type "RLIMIT_NOFILE"/, 'a duplicate rlimit');
+    refused(withFile({ scheduler: { policy: 'SCHED_OTHER', priority: 3 } }),
+      /process\.json: \/scheduler\/priority: scheduler\.priority can only be specified for SchedFIFO or SchedRR policy/, 'a priority for SCHED_OTHER');
+  }
+  const ps = h.rt(['ps', '--format', 'json', id]);
+  t.same(JSON.parse(ps.stdout), [pid], 'no exec\'d process is left');
+  t.equal(h.rt(['exec', id, '/multitool', 'true']).status, 0, 'the container still takes an exec');
 });
 
 t.test('the exec\'d process is in the container\'s namespaces and cgroup', { skip: skipUnlessRoot }, async (t) => {
@@ -292,9 +327,10 @@ t.test('-t with --console-socket: the master goes to the socket', { skip: skipUn
 t.test('-t in the foreground: runts proxies the pty to its own terminal', { skip: skipUnlessRoot }, async (t) => {
   const h = new Harness(t);
   const { id } = running(h);
-  // stdin first: runc resizes the pty only after the start, so the size is read once input has ended
-  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'stdin', '--', 'then', 'winsize', '--', 'exit', '3']);
-  const r = underScript(bin, { setup: 'stty rows 33 cols 77', input: 'typed\n' });
+  // "ready" first: input is typed once the runtime has made the terminal raw (typeWhenReady);
+  // stdin next: runc resizes the pty only after the start, so the size is read once input has ended
+  const bin = rtArgv(h, ['exec', '-t', id, '/multitool', 'then', 'echo', 'ready', '--', 'then', 'stdin', '--', 'then', 'winsize', '--', 'exit', '3']);
+  const r = await typeWhenReady(h.dir, bin, { setup: 'stty rows 33 cols 77', ready: /ready\r\n/, input: 'typed\n' });
   t.equal(r.rc, 3, `the process's exit status (${r.stdout})`);
   t.match(r.stdout, /33 77\r\n/, 'the pty has the caller\'s terminal size');
   t.match(r.stdout, /typed\r\n/, 'stdin reached the process');

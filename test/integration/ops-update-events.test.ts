@@ -86,6 +86,29 @@ t.test('update -r FILE, -r - (stdin), and runc\'s per-field flags change the cgr
   t.equal(r.status, 1, 'a malformed value is refused');
 });
 
+t.test('update refuses bad resources whole, before any cgroup file is written', { skip: skipUnlessRoot }, async (t) => {
+  const h = new Harness(t);
+  const c = started(h, { memory: { limit: 64 * MiB }, pids: { limit: 50 } });
+  const file = join(h.dir, 'res.json');
+  const withFile = (res: object) => { writeFileSync(file, JSON.stringify(res)); return h.rt(['update', '-r', file, c.id]); };
+  let r = withFile({ memory: { limit: 96 * MiB }, cpu: { shares: -1 } });
+  t.equal(r.status, 1, 'a negative uint64');
+  t.match(r.stderr, IS_RUNC ? /cannot unmarshal number -1/ : /res\.json: \/cpu\/shares: must be >= 0/);
+  r = withFile({ memory: { limit: 96 * MiB }, pids: { limit: 2 ** 64 } });
+  t.equal(r.status, 1, 'an int64 out of range');
+  t.match(r.stderr, IS_RUNC ? /cannot unmarshal number 1844674407370955\d+ into Go struct field LinuxPids.pids.limit of type int64/ : /res\.json: \/pids\/limit: must be <= 9223372036854775807/);
+  t.equal(memLimit(c.pid), String(64 * MiB), 'the memory limit is untouched');
+  if (IS_RUNC) skip(t, 'runc 1.1.5\'s update ignores linux.resources.devices altogether (SkipDevices): it applies the memory limit');
+  else {
+    r = withFile({ memory: { limit: 96 * MiB }, devices: [{ allow: true, type: 'c', major: -5, access: 'r' }] });
+    t.equal(r.status, 1, 'a bad device rule');
+    t.match(r.stderr, /linux\.resources\.devices\[0\]: invalid major -5/);
+    t.equal(memLimit(c.pid), String(64 * MiB), 'the memory limit is untouched (it was written before the rules were read)');
+    t.equal(h.rt(['update', '--memory', '96m', c.id]).status, 0, 'a good update still applies');
+    t.equal(memLimit(c.pid), String(96 * MiB));
+  }
+});
+
 t.test('update --cpu-burst and --cpu-idle (runc 1.2)', { skip: skipUnlessRoot || (IS_RUNC && 'runc 1.1.5 has neither flag (runc 1.2.0 brought them)') }, async (t) => {
   const h = new Harness(t);
   const c = started(h, {});

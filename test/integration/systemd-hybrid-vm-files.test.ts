@@ -3,13 +3,7 @@
 // /sys/fs/cgroup/unified holding none), with --systemd-cgroup (the driver's v1 paths) and without.
 // One boot; see systemd-vm-files.test.ts and test/vm/tap-in-vm.ts. VM_FILES chooses other files.
 import t from 'tap';
-import { vmTapFilesBothDrivers } from '../vm/tap-in-vm.js';
-import { systemdVmSkipReason } from '../vm/vm.js';
+import { vmFilesTest } from '../vm/tap-in-vm.js';
 
 const FILES = ['test/integration/cgroups-resources.test.ts', 'test/integration/ops-update-events.test.ts'];
-const TIMEOUT = 30 * 60_000;
-t.setTimeout(TIMEOUT + 60_000);
-
-t.test('cgroup files in the systemd VM (hybrid layout), cgroupfs and systemd drivers', { skip: systemdVmSkipReason() }, async (t) => {
-  vmTapFilesBothDrivers(t, FILES, { cgroup: 'hybrid' }, TIMEOUT);
-});
+vmFilesTest(t, 'cgroup files in the systemd VM (hybrid layout), cgroupfs and systemd drivers', FILES, { cgroup: 'hybrid' });

@@ -1,11 +1,17 @@
 // containerd and Docker with the systemd cgroup driver, in the test VM booted with systemd on a
 // pure cgroup v2 hierarchy (one boot per runtime under test: runts, or runc with RUNTIME=runc).
 // containerd (Debian's 1.6) is started with systemd-run, its root and state on a tmpfs; ctr runs
-// the runtime through the runc v2 shim with SystemdCgroup (--runc-systemd-cgroup: containerd 1.6
-// takes the runtime options of its config for CRI's containers only) and BinaryName
-// (--runc-binary): run --rm prints its cgroup, the scope system.slice/rtst-ctr-<id>.scope;
-// run -d with --memory-limit has MemoryMax in the unit and memory.max; task exec, kill, delete,
-// and the scope is gone. Docker (Debian's docker.io, 20.10) runs dockerd with
+// the runtime through the runc v2 shim with SystemdCgroup (--runc-systemd-cgroup) and BinaryName
+// (--runc-binary): ctr cannot take them from containerd's config (checked with Debian's 1.6.20,
+// the CRI plugin loaded and its runtimes.runc.options set to SystemdCgroup = true and a logging
+// BinaryName): containerd 1.6 applies those options to CRI's containers only, a plain `ctr run`
+// (with or without --runtime-config-path, which ctr passes to runtimes other than
+// io.containerd.runc.v2 only) reached the runc on PATH without --systemd-cgroup, and
+// `--runtime runc` (the CRI runtime's name) is refused as an invalid runtime name; the shim gets
+// exactly the options a CRI client's container would carry, so the flags test the same path.
+// Debian 12 has no CRI client (no cri-tools). run --rm prints its cgroup, the scope
+// system.slice/rtst-ctr-<id>.scope; run -d with --memory-limit has MemoryMax in the unit and
+// memory.max; task exec, kill, delete, and the scope is gone. Docker (Debian's docker.io, 20.10) runs dockerd with
 // native.cgroupdriver=systemd and the runtime added as `runts` (runc is Docker's own `runc`),
 // its data root on a tmpfs, no network, the VM's files' apparmor_parser on its PATH (the VM's
 // kernel has AppArmor: Docker loads docker-default and confines its containers); the image is

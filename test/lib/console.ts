@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, REPO, RT_ENV, type Harness } from './runtime.js';
-import { run, shq, waitFor, type Result } from './host.js';
+import { BIN, globalArgs, REPO, RT_ENV, type Harness } from './runtime.js';
+import { alive, run, shq, waitFor, type Result } from './host.js';
 
 export const RECEIVER = join(REPO, 'test/prog/build/console-receiver');
 
@@ -43,12 +43,11 @@ function scriptCommand(argv: string[], o: { setup?: string; after?: string }): s
  * ending with "rc=N" (the command's exit status). */
 export function underScript(argv: string[], o: { input?: string; setup?: string; after?: string; seconds?: number } = {}): Result & { rc?: number } {
   const r = run(['script', '-qec', scriptCommand(argv, o), '/dev/null'], { input: o.input ?? '', seconds: o.seconds ?? 30, env: RT_ENV });
-  const m = /rc=(\d+)\s*$/.exec(r.stdout);
-  return { ...r, rc: m ? Number(m[1]) : undefined };
+  return { ...r, rc: exitStatus(r.stdout) };
 }
 
 /** Starts `argv` under script(1) in the background; `output()` reads what the terminal showed so far. */
-export function spawnUnderScript(dir: string, argv: string[], o: { setup?: string } = {}) {
+export function spawnUnderScript(dir: string, argv: string[], o: { setup?: string; after?: string } = {}) {
   const file = join(dir, `script-${process.hrtime.bigint()}.out`);
   const out = openSync(file, 'w');
   const child = spawn('script', ['-qec', scriptCommand(argv, o), '/dev/null'], { stdio: ['pipe', out, out], env: RT_ENV });
@@ -57,9 +56,35 @@ export function spawnUnderScript(dir: string, argv: string[], o: { setup?: strin
   return { child, done, output: () => readFileSync(file, 'utf8') };
 }
 
-/** The runtime's argv with the harness's --root, for commands run under another program. */
+const exitStatus = (out: string) => { const m = /rc=(\d+)\s*$/.exec(out); return m ? Number(m[1]) : undefined; };
+
+/**
+ * Runs `argv` under script(1) and types `input` on its terminal only once the terminal shows
+ * `ready` (printed by the process: the runtime has put the terminal in raw mode by then), then
+ * ends script's input. Typed earlier, the input waits in the line discipline in canonical mode,
+ * and the ^D script sends at the end of its input (once that queue is read, or after 2 s anyway)
+ * becomes a NUL byte, not an end of file, when the runtime makes the terminal raw: a runtime that
+ * starts slowly (under emulation) left the process reading stdin forever. Resolves with what the
+ * terminal showed and argv's exit status (the "rc=N" line); script is killed after `seconds`.
+ */
+export async function typeWhenReady(dir: string, argv: string[], o: { ready: RegExp; input: string; setup?: string; after?: string; seconds?: number }): Promise<{ stdout: string; rc?: number }> {
+  const fg = spawnUnderScript(dir, argv, o);
+  const ms = (o.seconds ?? 60) * 1000;
+  const stop = () => { if (fg.child.exitCode === null && fg.child.signalCode === null) fg.child.kill('SIGKILL'); };
+  const timer = setTimeout(stop, ms);
+  fg.child.stdin!.on('error', () => undefined); // script already gone: its output says why
+  try {
+    waitFor(`the terminal to show ${o.ready}`, () => o.ready.test(fg.output()) || !alive(fg.child.pid!), ms);
+    fg.child.stdin!.end(o.input);
+    await fg.done;
+  } finally { clearTimeout(timer); stop(); }
+  const stdout = fg.output();
+  return { stdout, rc: exitStatus(stdout) };
+}
+
+/** The runtime's argv with the harness's global options, for commands run under another program. */
 export function rtArgv(h: Harness, args: string[]): string[] {
-  return [BIN, '--root', h.root, ...args];
+  return [BIN, ...globalArgs(h.root), ...args];
 }
 
 /** Runs the runtime in a new session without a controlling terminal and with stdio off any terminal. */

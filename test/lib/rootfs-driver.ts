@@ -14,7 +14,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { idmappedSource } from '../../src/container/idmap.js';
-import { finishRootfs, prepareRootfs, type RootfsPlan } from '../../src/init/rootfs/index.js';
+import { finishRootfs, prepareRootfs, type Prepared, type RootfsPlan } from '../../src/init/rootfs/index.js';
 import { openLibc } from '../../src/linux/libc.js';
 
 interface Job { plan: RootfsPlan; checks?: string[][]; racer?: string[]; setup?: string[][]; idmap?: boolean }
@@ -33,12 +33,13 @@ try {
   if (job.racer) racer = spawn(job.racer[0], job.racer.slice(1), { stdio: 'ignore' });
   const helperFd = openSync(join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../..'), 'native/build/runts-idmap'), 'r');
   const idmap = { spec: job.plan.spec, bundle: job.plan.bundle, mntns: '/proc/self/ns/mnt', helper: () => helperFd };
+  let prepared: Prepared;
   try {
-    prepareRootfs(job.plan, job.idmap ? (i) => idmappedSource(idmap, i) : undefined);
+    prepared = prepareRootfs(job.plan, job.idmap ? (i) => idmappedSource(idmap, i) : undefined);
   } finally { racer?.kill('SIGKILL'); }
   out.mountsAfterPrepare = readFileSync('/proc/self/mountinfo', 'utf8');
   out.stage = 'finish';
-  finishRootfs(job.plan);
+  finishRootfs(prepared);
   out.stage = 'checks';
   out.cwd = process.cwd();
   for (const argv of job.checks ?? []) {

@@ -48,7 +48,7 @@ interface Tap { teardown(fn: () => void | Promise<void>): void }
 let counter = 0;
 
 /** The runtime's global options: --root, and --systemd-cgroup under CGROUP_DRIVER=systemd. */
-function globalArgs(root: string): string[] {
+export function globalArgs(root: string): string[] {
   return ['--root', root, ...(SYSTEMD_CGROUP ? ['--systemd-cgroup'] : [])];
 }
 

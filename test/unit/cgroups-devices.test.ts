@@ -9,12 +9,9 @@ import { deviceRules } from '../../src/cgroups/route.js';
 
 const R = (allow: boolean, type: 'a' | 'b' | 'c', major: number, minor: number, access: string): DevRule => ({ allow, type, major, minor, access });
 
-t.test('spec entries are normalised; bad ones name their index', async (t) => {
-  t.same(fromSpec({ allow: false }, 0), R(false, 'a', -1, -1, 'rwm'));
-  t.same(fromSpec({ allow: true, type: 'c', major: 1, minor: null, access: 'mwr' }, 0), R(true, 'c', 1, -1, 'rwm'));
-  t.throws(() => fromSpec({ allow: true, type: 'x' }, 3), /devices\[3\]: invalid type "x"/);
-  t.throws(() => fromSpec({ allow: true, type: 'c', access: 'rwx' }, 1), /devices\[1\]: invalid access "rwx"/);
-  t.throws(() => fromSpec({ allow: true, type: 'c', major: -5 }, 2), /devices\[2\]: invalid major -5/);
+t.test('spec entries are normalised (bad ones: test/unit/spec-check.test.ts)', async (t) => {
+  t.same(fromSpec({ allow: false }), R(false, 'a', -1, -1, 'rwm'));
+  t.same(fromSpec({ allow: true, type: 'c', major: 1, minor: null, access: 'mwr' }), R(true, 'c', 1, -1, 'rwm'));
   t.equal(ruleText(R(true, 'c', 136, -1, 'rw')), 'c 136:* rw');
   t.equal(ruleText(R(false, 'a', 1, 2, 'r')), 'a *:* rwm');
   t.same(parseListLine('b *:* m'), R(true, 'b', -1, -1, 'm'));

@@ -1,6 +1,9 @@
 import t from 'tap';
-import { closeSync } from 'node:fs';
-import { attr, decodeAttrs, encode, expectMessage, readMessage, sendError, writeMessage } from '../../src/protocol/framing.js';
+import { closeSync, writeSync } from 'node:fs';
+import { attr, decodeAttrs, encode, expectMessage, readMessage, receive, send, sendError, writeMessage } from '../../src/protocol/framing.js';
+import { decodeBody } from '../../src/protocol/check.js';
+import { decodeInitPlan, initSpec, type InitPlan } from '../../src/protocol/init-plan.js';
+import type { Spec } from '../../src/spec/types.js';
 import { ATTR, MSG } from '../../src/protocol/messages.js';
 import { socketPair } from '../../src/linux/fd.js';
 
@@ -37,4 +40,44 @@ t.test('end of stream', async (t) => {
   t.equal(readMessage(b), null);
   t.throws(() => expectMessage(b, MSG.READY, 'runts-finalize'), /runts-finalize exited before sending READY/);
   closeSync(b);
+});
+
+t.test('typed bodies: send and receive; a message that breaks its table is refused both ways', async (t) => {
+  const [a, b] = socketPair();
+  t.teardown(() => { closeSync(a); closeSync(b); });
+  send(a, 'IDMAP_PLAN', { SOURCE: '/src', NS_PATH: [Buffer.from('x'), Buffer.from('y')], TREE_FLAGS: 5 });
+  const body = receive(b, 'IDMAP_PLAN', 'test');
+  t.same(body, { SOURCE: '/src', NS_PATH: [Buffer.from('x'), Buffer.from('y')], TREE_FLAGS: 5 });
+  t.throws(() => writeMessage(a, MSG.STAGE_PID, []), { message: 'protocol: STAGE_PID: missing attribute PID' });
+  t.throws(() => writeMessage(a, MSG.READY, [attr.u32(ATTR.PID, 1)]), { message: 'protocol: READY: unknown attribute PID' });
+  writeSync(a, encode(MSG.INIT_PID, [attr.u32(ATTR.PID, 1), attr.u32(ATTR.PID, 2)]));
+  t.throws(() => receive(b, 'INIT_PID', 'runts-nsexec'), { message: 'protocol: INIT_PID from runts-nsexec: attribute PID given twice' });
+  t.same(decodeBody('FINALIZE_PLAN', { kind: MSG.FINALIZE_PLAN, attrs: [attr.str(ATTR.CWD, '/'), attr.u64s(ATTR.CAPS, [1n, 2n])] }),
+    { CWD: '/', CAPS: [1n, 2n], KEEP_FD: [], HOOK_PATH: [], HOOK_ARG: [], HOOK_ENV: [], HOOK_TIMEOUT: [], ARG: [], ENV: [], ADDITIONAL_GID: [], RLIMIT: [] });
+});
+
+t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped field', async (t) => {
+  const good: InitPlan = {
+    rootfs: '/r', bundle: '/b', spec: { ociVersion: '1.0.2' }, noPivot: false, newMountNs: true, newUtsNs: false,
+    newCgroupNs: false, inUserNs: false, stateJson: '{}', passFds: [0, 1, 2],
+  };
+  t.same(decodeInitPlan(JSON.stringify(good)), good);
+  const { rootfs: _, ...noRootfs } = good;
+  t.throws(() => decodeInitPlan(JSON.stringify(noRootfs)), { message: 'protocol: INIT_PLAN: missing field rootfs' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, extra: 1 })), { message: 'protocol: INIT_PLAN: unknown field extra' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, passFds: ['3'] })), { message: 'protocol: INIT_PLAN: field passFds has the wrong type' });
+  t.throws(() => decodeInitPlan('[]'), { message: 'protocol: INIT_PLAN: not a JSON object' });
+});
+
+t.test('INIT_PLAN carries only the part of the config the init uses', async (t) => {
+  const spec: Spec = {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, hostname: 'h', annotations: { a: 'b' },
+    process: { cwd: '/w', terminal: true, args: ['sh'], env: ['SECRET=1'], user: { uid: 0, gid: 0 } },
+    hooks: { prestart: [{ path: '/p' }], createContainer: [{ path: '/c' }] },
+    linux: { namespaces: [{ type: 'mount' }], resources: { pids: { limit: 1 } }, seccomp: { defaultAction: 'SCMP_ACT_ALLOW' } },
+  };
+  t.same(initSpec(spec), {
+    ociVersion: '1.0.2', root: { path: 'rootfs' }, hostname: 'h', process: { cwd: '/w', terminal: true },
+    hooks: { createContainer: [{ path: '/c' }] }, linux: { namespaces: [{ type: 'mount' }] },
+  });
 });

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { compileSeccomp } from '../../src/seccomp/index.js';
 import { seccompFeatures } from '../../src/seccomp/features.js';
 import { enosysStub } from '../../src/seccomp/enosys.js';
-import { parseProfile } from '../../src/seccomp/profile.js';
+import { parseProfile } from '../../src/spec/check/seccomp-profile.js';
 import { runFilter } from '../lib/cbpf.js';
 
 const X86_64 = 0xc000003e, I386 = 0x40000003, AARCH64 = 0xc00000b7;

@@ -2,7 +2,7 @@
 // rules (one per name, default-action rules left out, repeated arguments ORed), action values,
 // flags.
 import t from 'tap';
-import { parseProfile } from '../../src/seccomp/profile.js';
+import { parseProfile } from '../../src/spec/check/seccomp-profile.js';
 
 const base = { defaultAction: 'SCMP_ACT_ALLOW' };
 const withCalls = (...syscalls: unknown[]) => ({ ...base, syscalls });

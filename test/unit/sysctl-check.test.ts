@@ -1,5 +1,5 @@
 import t from 'tap';
-import { checkSysctls } from '../../src/container/sysctl-check.js';
+import { checkSysctls } from '../../src/spec/check/sysctl.js';
 import type { Spec } from '../../src/spec/types.js';
 
 const spec = (sysctl: Record<string, string>, namespaces: Spec['linux'] extends infer L ? L extends { namespaces?: infer N } ? N : never : never): Spec =>

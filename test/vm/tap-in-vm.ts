@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { Test } from 'tap';
 import { BIN, Harness, IS_RUNC, NAME, REPO } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from './steps.js';
-import { runInVm, type VmBoot } from './vm.js';
+import { runInVm, systemdVmSkipReason, type VmBoot } from './vm.js';
 
 export type Driver = 'cgroupfs' | 'systemd';
 export interface Run { file: string; driver: Driver }
@@ -74,4 +74,15 @@ export function vmTapFiles(t: Test, h: Harness, runs: Run[], boot: VmBoot, timeo
     const secs = readStep(h.dir, stepName(r), 'secs').trim();
     t.equal(s.rc, 0, `${r.file} with the ${r.driver} driver (${secs} s in the VM): ${summary(s.out)}${s.rc ? ` ${s.err.slice(-500)}` : ''}`);
   }
+}
+
+/** A boot's time limit: the slowest file measured takes 4.5 min per driver under a loaded TCG. */
+const BOOT_TIMEOUT = 30 * 60_000;
+
+/** The test of a *-vm-files file: `files` (or VM_FILES) with both drivers in one boot of the systemd VM. */
+export function vmFilesTest(t: Test, title: string, files: string[], boot: VmBoot): void {
+  t.setTimeout(BOOT_TIMEOUT + 60_000);
+  t.test(title, { skip: systemdVmSkipReason() }, async (t) => {
+    vmTapFilesBothDrivers(t, files, boot, BOOT_TIMEOUT);
+  });
 }

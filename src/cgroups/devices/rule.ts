@@ -15,18 +15,11 @@ export function normAccess(a: string): string {
   return [...ACCESS_ALL].filter((c) => a.includes(c)).join('');
 }
 
-function number(v: number | null | undefined, what: string, i: number): number {
-  if (v === undefined || v === null || v === -1) return -1;
-  if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) throw cgroupError(`linux.resources.devices[${i}]: invalid ${what} ${v}`);
-  return v;
-}
+const number = (v: number | null | undefined) => (v === undefined || v === null ? -1 : v);
 
-export function fromSpec(d: DeviceCgroup, i: number): DevRule {
-  const type = (d.type ?? 'a') as DevType;
-  if (!['a', 'b', 'c'].includes(type)) throw cgroupError(`linux.resources.devices[${i}]: invalid type ${JSON.stringify(d.type)}`);
-  const access = d.access ?? ACCESS_ALL;
-  if (!/^[rwm]+$/.test(access)) throw cgroupError(`linux.resources.devices[${i}]: invalid access ${JSON.stringify(d.access)}`);
-  return { allow: !!d.allow, type, major: number(d.major, 'major', i), minor: number(d.minor, 'minor', i), access: normAccess(access) };
+/** A rule of linux.resources.devices, checked by src/spec/check/device-rules.ts. */
+export function fromSpec(d: DeviceCgroup): DevRule {
+  return { allow: !!d.allow, type: (d.type ?? 'a') as DevType, major: number(d.major), minor: number(d.minor), access: normAccess(d.access ?? ACCESS_ALL) };
 }
 
 export function ruleText(r: DevRule): string {

@@ -3,6 +3,7 @@ import { statsEvent, streamEvents } from '../../container/events.js';
 import { pause, resume } from '../../container/pause.js';
 import { containerPids, psTable } from '../../container/ps.js';
 import { readResources, update } from '../../container/update.js';
+import { resourcesFromFlags, UPDATE_FLAGS } from '../../spec/check/update-flags.js';
 import { parseGoDuration } from '../duration.js';
 import { goJson } from '../go-json.js';
 import { out } from '../log.js';
@@ -52,47 +53,17 @@ export const eventsCmd: Command = {
   },
 };
 
-/** runc's per-field update flags, as paths into LinuxResources. */
-const FIELD_FLAGS: Record<string, [string, string]> = {
-  memory: ['memory', 'limit'], 'memory-reservation': ['memory', 'reservation'], 'memory-swap': ['memory', 'swap'],
-  'kernel-memory': ['memory', 'kernel'], 'kernel-memory-tcp': ['memory', 'kernelTCP'],
-  'cpu-share': ['cpu', 'shares'], 'cpu-shares': ['cpu', 'shares'], 'cpu-quota': ['cpu', 'quota'], 'cpu-period': ['cpu', 'period'],
-  'cpu-burst': ['cpu', 'burst'], 'cpu-idle': ['cpu', 'idle'],
-  'cpu-rt-runtime': ['cpu', 'realtimeRuntime'], 'cpu-rt-period': ['cpu', 'realtimePeriod'],
-  'cpuset-cpus': ['cpu', 'cpus'], 'cpuset-mems': ['cpu', 'mems'], 'blkio-weight': ['blockIO', 'weight'],
-  'pids-limit': ['pids', 'limit'],
-};
-const STRING_FIELDS = new Set(['cpuset-cpus', 'cpuset-mems']);
-const BYTE_FIELDS = new Set(['memory', 'memory-reservation', 'memory-swap', 'kernel-memory', 'kernel-memory-tcp']);
-const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
-
-/** runc's byte sizes (go-units RAMInBytes): "1024", "100m", "1.5GiB", "2 kb"; "-1" is unlimited. */
-function bytes(flag: string, v: string): number {
-  if (v === '-1') return -1;
-  const m = /^(\d+(?:\.\d+)?) ?([kmgtp]?)i?b?$/i.exec(v);
-  if (!m) throw new RuntsError('usage', `invalid value for ${flag}: invalid size: '${v}'`);
-  return Math.trunc(Number(m[1]) * UNITS[m[2].toLowerCase()]);
-}
-
-function fieldValue(flag: string, v: string): string | number {
-  if (STRING_FIELDS.has(flag)) return v;
-  if (BYTE_FIELDS.has(flag)) return bytes(flag, v);
-  if (!/^-?\d+$/.test(v)) throw new RuntsError('usage', `invalid value for --${flag}: ${v}`);
-  return Number(v);
-}
-
 export const updateCmd: Command = {
   name: 'update', usage: 'update [command options] <container-id>', args: [1, 1], summary: 'change a container\'s resource limits',
   options: {
     resources: { type: 'string', alias: 'r', describe: 'a JSON file with linux.resources (- for stdin)' },
-    ...Object.fromEntries(Object.entries(FIELD_FLAGS).map(([k, [g, f]]) => [k, { type: 'string' as const, describe: `sets linux.resources.${g}.${f}` }])),
+    ...Object.fromEntries(Object.entries(UPDATE_FLAGS).map(([k, [g, f]]) => [k, { type: 'string' as const, describe: `sets linux.resources.${g}.${f}` }])),
   },
   run: (g, o, [id]) => {
-    const res: Record<string, Record<string, unknown>> = o.resources ? readResources(o.resources as string) as never : {};
-    for (const [flag, [group, field]] of Object.entries(FIELD_FLAGS)) {
-      if (o[flag] === undefined) continue;
-      (res[group] ??= {})[field] = fieldValue(flag, String(o[flag]));
-    }
+    const res: Record<string, object | undefined> = o.resources ? readResources(o.resources as string) as never : {};
+    const values = Object.fromEntries(Object.keys(UPDATE_FLAGS).filter((f) => o[f] !== undefined).map((f) => [f, String(o[f])]));
+    // the flags override the file's fields, one by one
+    for (const [group, fields] of Object.entries(resourcesFromFlags(values))) res[group] = { ...res[group], ...fields };
     update(g.root, id, res);
   },
 };

@@ -1,5 +1,6 @@
 import { exec } from '../../container/exec.js';
 import type { Command } from '../command.js';
+import { parseGid } from '../../spec/check/exec-process.js';
 import { wrap } from '../../errors.js';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
@@ -26,7 +27,7 @@ export const execCmd: Command = {
   },
   run: (g, o, [id, ...args]) => prefixed(() => exec({
     root: g.root, id, args, processFile: o.process as string | undefined, tty: !!o.tty, cwd: o.cwd as string | undefined,
-    env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']).map(Number),
+    env: list(o.env), user: o.user as string | undefined, additionalGids: list(o['additional-gids']).map(parseGid),
     caps: list(o.cap), noNewPrivs: !!o['no-new-privs'], apparmor: o.apparmor as string | undefined,
     processLabel: o['process-label'] as string | undefined, pidFile: o['pid-file'] as string | undefined,
     consoleSocket: o['console-socket'] as string | undefined, pidfdSocket: o['pidfd-socket'] as string | undefined, preserveFds: o['preserve-fds'] as number, detach: !!o.detach, ignorePaused: !!o['ignore-paused'],

@@ -28,7 +28,7 @@ export function needsSetupDev(entries: readonly MountEntry[]): boolean {
 }
 
 /** The default devices (unless the config lists the same path) followed by linux.devices. */
-export function deviceList(spec: Spec): DeviceNode[] {
+export function deviceList(spec: Pick<Spec, 'linux'>): DeviceNode[] {
   const devs = spec.linux?.devices ?? [];
   const listed = new Set(devs.map((d) => cleanRel(d.path)));
   const out: DeviceNode[] = DEFAULTS.filter(([p]) => !listed.has(cleanRel(p)))

@@ -36,15 +36,13 @@ import { RuntsError } from '../../errors.js';
 
 export type { RootfsPlan } from './plan.js';
 
-/** prepareRootfs's result, kept for finishRootfs. */
-interface Prepared {
+/** prepareRootfs's result, which the init holds for finishRootfs (across the hooks). */
+export interface Prepared {
   ctx: Ctx;
   entries: MountEntry[];
   setupDev: boolean;         // runts created /dev's devices (no bind mount on /dev)
   rootPropagation: number;   // MS_* flags of linux.rootfsPropagation (0: not set)
 }
-
-const prepared = new WeakMap<RootfsPlan, Prepared>();
 
 function rootPropagationFlags(value: string | undefined): number {
   if (!value) return 0;
@@ -72,15 +70,15 @@ function makeConsoleMountpoint(root: Root): void {
   closeFd(openOrCreateFileInRoot(root, '/dev/console', 0o666));
 }
 
-/** idmappedSource: how the init gets an id-mapped mount's source from the parent. */
-export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSource']): void {
+/** idmappedSource: how the init gets an id-mapped mount's source from the parent. Returns what
+ * finishRootfs needs (after the hooks the parent runs in between). */
+export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSource']): Prepared {
   const spec = plan.spec;
   const entries = (spec.mounts ?? []).map((m, i) => toEntry(m, plan.bundle, i));
   const rootPropagation = rootPropagationFlags(spec.linux?.rootfsPropagation);
   if (!plan.newMountNs) {
     if (!mountsWanted(spec, entries.length)) {
-      prepared.set(plan, { ctx: { plan, root: openRoot(plan.rootfs), cgroupns: false }, entries, setupDev: false, rootPropagation });
-      return;
+      return { ctx: { plan, root: openRoot(plan.rootfs), cgroupns: false }, entries, setupDev: false, rootPropagation };
     }
     bindRootfsInPlace(plan.rootfs);
   } else {
@@ -100,14 +98,11 @@ export function prepareRootfs(plan: RootfsPlan, idmappedSource?: Ctx['idmappedSo
   }
   createCwd(ctx);
   if (spec.process?.terminal) makeConsoleMountpoint(ctx.root);
-  prepared.set(plan, { ctx, entries, setupDev, rootPropagation });
+  return { ctx, entries, setupDev, rootPropagation };
 }
 
-export function finishRootfs(plan: RootfsPlan): void {
-  const p = prepared.get(plan);
-  if (!p) throw new RuntsError('runtime', 'finishRootfs called before prepareRootfs');
-  prepared.delete(plan);
-  const { ctx, entries } = p;
+export function finishRootfs(p: Prepared): void {
+  const { ctx, entries } = p, plan = ctx.plan;
   const spec = plan.spec;
   try {
     remountReadonlyMounts(ctx.root, entries);

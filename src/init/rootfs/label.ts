@@ -2,7 +2,7 @@
 // filesystem the container mounts except proc, sysfs, cgroup/cgroup2 and binds (for a bind the
 // kernel ignores data); mqueue, which takes no context option, gets the label on its root
 // instead (security.selinux); masked directories' tmpfs get it too (masked.ts). create refuses a
-// mountLabel where SELinux is off (src/container/unsupported.ts), so SELinux is on here.
+// mountLabel where SELinux is off (src/spec/check/host-support.ts), so SELinux is on here.
 import { fdPath } from '../../linux/fs.js';
 import { setxattr } from '../../linux/xattr.js';
 import type { Ctx } from './plan.js';

@@ -1,17 +1,9 @@
 // The rootfs plan the parent sends, and what the mount code needs at every step.
-import type { Spec } from '../../spec/types.js';
+import type { InitPlan } from '../../protocol/init-plan.js';
 import type { Root } from './safe-path.js';
 
-export interface RootfsPlan {
-  rootfs: string;            // absolute host path of the rootfs (root.path resolved against the bundle)
-  bundle: string;            // absolute bundle dir (relative bind sources are relative to it)
-  spec: Spec;                // the validated config
-  noPivot: boolean;          // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
-  newMountNs: boolean;
-  newUtsNs: boolean;
-  newCgroupNs: boolean;      // made by the init once the parent has moved it into its cgroup
-  inUserNs: boolean;         // mknod is not possible: devices are bind-mounted from the host
-}
+/** INIT_PLAN's part for the rootfs code. */
+export type RootfsPlan = Omit<InitPlan, 'trace' | 'stateJson' | 'passFds'>;
 
 /** What the mount code needs at every step. */
 export interface Ctx {

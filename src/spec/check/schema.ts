@@ -1,39 +1,30 @@
-// config.json validation: the runtime-spec schema (schemas/, compiled ahead of time by
-// scripts/gen-validators.mjs into generated/), then the semantic rules of semantic.ts.
-import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from './generated/validators.js';
-import { findNul } from './nul.js';
-import { checkSemantics } from './semantic.js';
-import type { Spec } from './types.js';
-import { RuntsError } from '../errors.js';
-import { configError } from './config-error.js';
+// The runtime-spec's JSON schemas (schemas/, compiled ahead of time by scripts/gen-validators.mjs
+// into src/spec/generated/) applied to what a user gives: config.json, or a part of it (an exec
+// process, update's resources). Errors are one line: the JSON Pointer, then what is wrong.
+import { RuntsError } from '../../errors.js';
+import { validateConfigSchema, validateProcessSchema, validateResourcesSchema } from '../generated/validators.js';
+import { configError } from '../config-error.js';
+import { findNul } from '../nul.js';
 
 export interface SchemaError { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }
 
-/**
- * Validates a parsed config.json and returns it typed. Object members whose value is null are
- * removed first (in place): runc decodes config.json with Go's encoding/json, for which null is the
- * same as absent, and Go-written configs carry such nulls (e.g. a nil slice without omitempty).
- */
-export function validateConfig(value: unknown): Spec {
-  dropNulls(value);
-  if (!validateConfigSchema(value)) {
-    throw new RuntsError('config', `config.json: ${formatSchemaError((validateConfigSchema.errors as SchemaError[])[0])}`);
-  }
-  checkSemantics(value as Spec); // runc's own words for NULs in mounts and env first
-  const nul = findNul(value, '', ['/annotations']);
-  if (nul) throw configError(nul, 'must not contain a NUL byte');
-  return value as Spec;
-}
+const SCHEMAS = { config: validateConfigSchema, process: validateProcessSchema, resources: validateResourcesSchema };
 
 /**
- * Checks a document that stands for one part of config.json (exec --process: the process;
- * update -r: linux.resources) by that part's schema, and for NUL bytes; `what` names the file.
+ * Checks a parsed document by the schema of config.json or of one of its parts (exec --process:
+ * the process; update -r: linux.resources); `what` names the file in the error. Object members
+ * whose value is null are removed first (in place): runc decodes with Go's encoding/json, for
+ * which null is the same as absent, and Go-written configs carry such nulls.
  */
-export function validatePart(value: unknown, part: 'process' | 'resources', what: string): void {
+export function checkSchema(value: unknown, part: keyof typeof SCHEMAS, what: string): void {
   dropNulls(value);
-  const validate = part === 'process' ? validateProcessSchema : validateResourcesSchema;
+  const validate = SCHEMAS[part];
   if (!validate(value)) throw new RuntsError('config', `${what}: ${formatSchemaError((validate.errors as SchemaError[])[0])}`);
-  const nul = findNul(value);
+}
+
+/** No string of value holds a NUL byte (a C string would be cut there); skip: JSON Pointers left out. */
+export function checkNoNul(value: unknown, what: string, skip: string[] = []): void {
+  const nul = findNul(value, '', skip);
   if (nul) throw configError(nul, 'must not contain a NUL byte', what);
 }
 

@@ -6,9 +6,9 @@ import { RuntsError } from '../errors.js';
 const MAX_ID = 64 * 1024;
 
 function id(text: string, what: string, list: string): number {
-  if (!/^\d+$/.test(text)) throw new RuntsError('runtime', `${what}: "${list}": "${text}" is not a number`);
+  if (!/^\d+$/.test(text)) throw new RuntsError('config', `${what}: "${list}": "${text}" is not a number`);
   const n = Number(text);
-  if (n > MAX_ID) throw new RuntsError('runtime', `${what}: "${list}": values larger than ${MAX_ID} are not supported`);
+  if (n > MAX_ID) throw new RuntsError('config', `${what}: "${list}": values larger than ${MAX_ID} are not supported`);
   return n;
 }
 
@@ -18,7 +18,7 @@ export function parseIdList(list: string, what: string): number[] {
   for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
     const [a, b] = part.split('-', 2);
     const start = id(a, what, list), end = b === undefined ? start : id(b, what, list);
-    if (start > end) throw new RuntsError('runtime', `${what}: "${list}": invalid range ${part}`);
+    if (start > end) throw new RuntsError('config', `${what}: "${list}": invalid range ${part}`);
     for (let i = start; i <= end; i++) ids.push(i);
   }
   return ids;

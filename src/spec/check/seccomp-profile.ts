@@ -5,8 +5,8 @@
 // - the conditions of a rule are ANDed, unless two of them test the same argument: then each
 //   condition is a rule of its own (ORed), as runc does;
 // - no defaultAction and no syscalls means no filter at all.
-import { ACTIONS, ARCHS, ERRNO_ACTIONS, FLAGS, FLAG_NEW_LISTENER, FLAG_WAIT_KILLABLE_RECV, NEWER_ARCHS, OPERATORS, actionValue } from './names.js';
-import { configError } from '../spec/config-error.js';
+import { configError } from '../config-error.js';
+import { ACTIONS, ARCHS, ERRNO_ACTIONS, FLAGS, FLAG_NEW_LISTENER, FLAG_WAIT_KILLABLE_RECV, NEWER_ARCHS, OPERATORS, actionValue } from '../seccomp-names.js';
 
 export interface Cond { index: number; op: number; a: bigint; b: bigint }
 /** One syscall name: `conds` holds one list of conditions per libseccomp rule (empty: unconditional). */

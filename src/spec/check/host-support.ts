@@ -4,34 +4,27 @@
 // an SELinux label without SELinux is refused here (runc's validator does the same, and a
 // mountLabel with it, where runc fails at the first labelled mount); an AppArmor profile is
 // always handed to runts-finalize, whose write the kernel refuses without AppArmor, as in runc.
-// The settings runc 1.2-1.4 apply (process-extras.ts, net-devices.ts) are checked here too.
 import { existsSync } from 'node:fs';
-import { selinuxEnabled } from '../linux/lsm.js';
-import type { Process, Spec } from '../spec/types.js';
-import { warn } from '../log-sink.js';
-import { processExtraAttrs } from './process-extras.js';
-import { checkNetDevices } from './net-devices.js';
-import { RuntsError } from '../errors.js';
+import { selinuxEnabled } from '../../linux/lsm.js';
+import { warn } from '../../log-sink.js';
+import { RuntsError } from '../../errors.js';
+import type { Process, Spec } from '../types.js';
 
 const SELINUX_OFF = 'selinux label is specified in config, but selinux is disabled or not supported';
 
 /** Process settings: for create (the config's process) and for exec. */
 export function checkProcessSupported(p: Process | undefined): void {
-  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntsError('runtime', SELINUX_OFF);
+  if (p?.selinuxLabel && !selinuxEnabled()) throw new RuntsError('config', SELINUX_OFF);
 }
 
-export function checkSupported(spec: Spec): void {
-  checkProcessSupported(spec.process);
+export function checkHostSupport(spec: Spec): void {
   const linux = (spec.linux ?? {}) as Record<string, unknown>;
-  if (linux.mountLabel && !selinuxEnabled()) throw new RuntsError('runtime', SELINUX_OFF);
+  if (linux.mountLabel && !selinuxEnabled()) throw new RuntsError('config', SELINUX_OFF);
   if (linux.intelRdt !== undefined) {
-    throw new RuntsError('runtime', existsSync('/sys/fs/resctrl/schemata')
+    throw new RuntsError('config', existsSync('/sys/fs/resctrl/schemata')
       ? 'config.json: /linux/intelRdt: not supported by runts yet'
       : 'intelRdt is specified in config, but Intel RDT is not enabled (no resctrl file system at /sys/fs/resctrl)');
   }
-  checkNetDevices(spec);
-  processExtraAttrs(spec, false); // checks the values before anything is made
   const flags = spec.linux?.personality?.flags;
   if (flags?.length) warn(`ignoring unsupported personality flags: ${flags.join(' ')} (the spec defines none)`);
 }
-

@@ -2,8 +2,8 @@
 // allowed (runc's rule): the IPC keys and fs.mqueue.* need an ipc namespace, net.* a network
 // namespace that is not the host's, kernel.hostname/domainname a uts namespace.
 import { statSync } from 'node:fs';
-import type { Namespace, Spec } from '../spec/types.js';
-import { RuntsError } from '../errors.js';
+import { RuntsError } from '../../errors.js';
+import type { Namespace, Spec } from '../types.js';
 
 const IPC_KEYS = new Set(['kernel.msgmax', 'kernel.msgmnb', 'kernel.msgmni', 'kernel.sem', 'kernel.shmall',
   'kernel.shmmax', 'kernel.shmmni', 'kernel.shm_rmid_forced']);
@@ -25,11 +25,11 @@ export function checkSysctls(spec: Spec): void {
   const nss = spec.linux?.namespaces ?? [];
   for (const key of Object.keys(spec.linux?.sysctl ?? {})) {
     const type = nsOf(key);
-    if (!type) throw new RuntsError('runtime', `sysctl "${key}" is not in a separate kernel namespace`);
+    if (!type) throw new RuntsError('config', `sysctl "${key}" is not in a separate kernel namespace`);
     const ns = nss.find((n) => n.type === type);
-    if (!ns) throw new RuntsError('runtime', `sysctl "${key}" is not allowed as it requires a new ${type} namespace`);
+    if (!ns) throw new RuntsError('config', `sysctl "${key}" is not allowed as it requires a new ${type} namespace`);
     if (type === 'network' && ns.path && sameInode(ns.path, '/proc/self/ns/net')) {
-      throw new RuntsError('runtime', `sysctl "${key}" is not allowed in the host's network namespace`);
+      throw new RuntsError('config', `sysctl "${key}" is not allowed in the host's network namespace`);
     }
   }
 }
