@@ -1,4 +1,5 @@
-# runts build. `make` builds everything ./bin/runts needs; `make test` runs the whole suite;
+# runts build. `make` builds everything ./bin/runts needs; `make test` runs the whole suite
+# (`make test FILE="test/unit/x.test.ts ..."`: just those files, after `make build`); `make lint`;
 # `make demo` runs a container from a demo bundle; `make bench` compares runts with runc.
 PREFIX ?= /usr/local
 CC ?= gcc
@@ -7,7 +8,7 @@ NATIVE := native/build/runts-nsexec native/build/runts-finalize native/build/run
 TESTPROG := $(patsubst test/prog/%.c,test/prog/build/%,$(wildcard test/prog/*.c))
 TS_SOURCES := $(shell find src -name '*.ts' -o -name '*.json') $(wildcard schemas/*.json)
 
-.PHONY: all build deps setup test demo bench install uninstall clean typecheck
+.PHONY: all build deps setup test demo bench install uninstall clean typecheck lint
 
 all: build
 
@@ -45,8 +46,21 @@ test/prog/build/%: test/prog/%.c
 typecheck: node_modules/.installed
 	npx tsc --noEmit -p .
 
+# The sources' types include the generated validators (made by bin/runts's recipe too).
+src/spec/generated/validators.js: node_modules/.installed scripts/gen-validators.mjs $(wildcard schemas/*.json)
+	node scripts/gen-validators.mjs
+
+# ESLint with type information (eslint.config.mjs): correctness and the code's layout.
+lint: node_modules/.installed src/spec/generated/validators.js
+	npx eslint .
+
+ifeq ($(strip $(FILE)),)
 test: setup
 	bash scripts/test.sh
+else
+test:
+	bash scripts/test-files.sh $(FILE)
+endif
 
 demo: setup
 	bash scripts/demo.sh

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { causeText, errCode, fileError, cgroupError } from './errors.js';
 import { RuntsError } from '../errors.js';
 
-/** 2^64-1 as the kernel prints "max"; callers treat it as "unlimited". */
-export const MAX_U64 = 18446744073709551615;
+/** 2^64-1 as the kernel prints "max" (a double: it rounds to 2^64); callers treat it as "unlimited". */
+export const MAX_U64 = 2 ** 64;
 
 export function writeValue(dir: string, file: string, value: string | number): void {
   const text = String(value);

@@ -99,7 +99,7 @@ export class FsManager implements CgroupManager {
   }
 
   join(pid: number, sub: Record<string, string> = {}): void {
-    let dirs = this.dirs;
+    let dirs: Record<string, string>;
     try { dirs = subCgroupDirs(this.dirs, sub); } catch (e) { throw cgroupError((e as Error).message); }
     for (const dir of Object.values(dirs)) joinCgroup(dir, pid);
   }

@@ -25,6 +25,7 @@ const SHORT: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '
 export function oneLine(msg: string): string {
   // a 1 MB path or hostname in config.json would come back whole in "got ..." or a syscall's text
   if (msg.length > MAX_LINE) msg = `${msg.slice(0, MAX_LINE - 100)}...(${msg.length - MAX_LINE + 80} characters cut)...${msg.slice(-20)}`;
+  // eslint-disable-next-line no-control-regex -- the control characters are what it escapes
   return msg.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
     (ch) => SHORT[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

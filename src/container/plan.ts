@@ -7,7 +7,6 @@ import { CAPABILITIES } from '../spec/features.js';
 import { RLIMITS } from '../spec/rlimits.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
 import { processExtraAttrs } from './process-extras.js';
-import { RuntsError } from '../errors.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
 export function dedupEnv(env: string[]): string[] {

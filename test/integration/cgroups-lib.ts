@@ -79,7 +79,7 @@ export function skip(t: Test, why: string): void {
 /** Removes the cgroup directories a cgroupsPath resolves to, and their sub-cgroups (test clean-up). */
 export function removePath(path: string): void {
   const rm = (d: string): void => {
-    let subs: string[] = [];
+    let subs: string[];
     try { subs = readdirSync(d, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name); } catch { return; }
     for (const s of subs) rm(join(d, s));
     try { rmdirSync(d); } catch { /* reported by the leftover check */ }

@@ -169,14 +169,14 @@ t.test('--log: text and json lines; errors also on stderr', opts, async (t) => {
   const h = new Harness(t);
   const id = h.id();
   const text = join(h.dir, 'log.txt'), json = join(h.dir, 'log.json');
-  let r = h.rt(['--log', text, 'state', id]);
+  const r = h.rt(['--log', text, 'state', id]);
   t.equal(r.status, 1);
   const line = readFileSync(text, 'utf8').trim();
   const m = /^time="([^"]+)" level=error msg="container does not exist"/.exec(line);
   t.ok(m, `text format: ${line}`);
   if (m) t.match(m[1], RFC3339, 'RFC 3339 time');
   if (!IS_RUNC) t.equal(r.stderr, 'runts: container does not exist\n', 'and one line on stderr');
-  r = h.rt(['--log', json, '--log-format', 'json', 'state', id]);
+  h.rt(['--log', json, '--log-format', 'json', 'state', id]);
   h.rt(['--log', json, '--log-format', 'json', 'delete', id]);
   const entries = readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
   t.equal(entries.length, 2, 'one JSON object per line, appended');

@@ -4,7 +4,7 @@
 import t, { type Test } from 'tap';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Mount, Spec } from '../../src/spec/types.js';
+import type { Mount } from '../../src/spec/types.js';
 import { Harness, IS_RUNC, seq, skipUnlessRoot, type Bundle, type Result } from '../lib/runtime.js';
 import { run as hostRun } from '../lib/host.js';
 import { mountAt as lastMountAt, parseMountinfo } from '../lib/rootfs-harness.js';

@@ -4,7 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadManager } from '../../src/cgroups/index.js';
-import type { Resources } from '../../src/spec/types.js';
 
 const FILES: Record<string, Record<string, string>> = {
   memory: {

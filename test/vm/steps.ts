@@ -28,6 +28,7 @@ export function readStep(share: string, name: string, ext?: string): Step | stri
 /** '' when the script ran to its end, else what the VM said (its stderr and console's tail). */
 export function vmFailure(vm: VmResult): string {
   if (vm.status === 0) return '';
+  // eslint-disable-next-line no-control-regex -- ESC starts the terminal sequences it strips
   const console = vm.console.replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '').slice(-2000);
   return `the VM did not finish its steps (status ${vm.status}): ${vm.stderr}\n${console}`;
 }

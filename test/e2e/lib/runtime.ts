@@ -77,7 +77,7 @@ exit $rc
 
 /** Parses the wrapper's log. */
 export function readCalls(log: string): RuntimeCall[] {
-  let text = '';
+  let text: string;
   try { text = readFileSync(log, 'utf8'); } catch { return []; }
   return text.split('\n').filter(Boolean).map((line) => {
     const [s, e, rc, ...argv] = line.split('\t');
