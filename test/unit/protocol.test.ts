@@ -67,6 +67,12 @@ t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, extra: 1 })), { message: 'protocol: INIT_PLAN: unknown field extra' });
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, passFds: ['3'] })), { message: 'protocol: INIT_PLAN: field passFds has the wrong type' });
   t.throws(() => decodeInitPlan('[]'), { message: 'protocol: INIT_PLAN: not a JSON object' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, noPivot: 'no' })), { message: 'protocol: INIT_PLAN: field noPivot has the wrong type' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, spec: [] })), { message: 'protocol: INIT_PLAN: field spec has the wrong type' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, trace: 1 })), { message: 'protocol: INIT_PLAN: field trace has the wrong type' });
+  t.throws(() => decodeInitPlan('{'), { message: /^protocol: INIT_PLAN: / });
+  const { stateJson: _s, ...noState } = good;
+  t.throws(() => decodeInitPlan(JSON.stringify(noState)), { message: 'protocol: INIT_PLAN: missing field stateJson' });
 });
 
 t.test('INIT_PLAN carries only the part of the config the init uses', async (t) => {
