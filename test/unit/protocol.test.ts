@@ -1,6 +1,6 @@
 import t from 'tap';
 import { closeSync, writeSync } from 'node:fs';
-import { attr, decodeAttrs, encode, expectMessage, readMessage, receive, send, sendError, writeMessage } from '../../src/protocol/framing.js';
+import { attr, decodeAttrs, encode, encodeChecked, expectMessage, readMessage, receive, receiveIn, send, sendError, writeMessage } from '../../src/protocol/framing.js';
 import { decodeBody } from '../../src/protocol/check.js';
 import { decodeInitPlan, initSpec, type InitPlan } from '../../src/protocol/init-plan.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -54,6 +54,16 @@ t.test('typed bodies: send and receive; a message that breaks its table is refus
   t.throws(() => receive(b, 'INIT_PID', 'runts-nsexec'), { message: 'protocol: INIT_PID from runts-nsexec: attribute PID given twice' });
   t.same(decodeBody('FINALIZE_PLAN', { kind: MSG.FINALIZE_PLAN, attrs: [attr.str(ATTR.CWD, '/'), attr.u64s(ATTR.CAPS, [1n, 2n])] }),
     { CWD: '/', CAPS: [1n, 2n], KEEP_FD: [], HOOK_PATH: [], HOOK_ARG: [], HOOK_ENV: [], HOOK_TIMEOUT: [], ARG: [], ENV: [], ADDITIONAL_GID: [], RLIMIT: [] });
+});
+
+t.test('a message that comes with an fd (MOUNT_FD to the init) is checked as any other', async (t) => {
+  t.same(receiveIn(encodeChecked('MOUNT_FD', {}), 'MOUNT_FD', 'runts'), {});
+  t.same(encodeChecked('MOUNT_FD', {}), encode(MSG.MOUNT_FD));
+  t.throws(() => receiveIn(encode(MSG.HOOKS_DONE), 'MOUNT_FD', 'runts'), { message: 'protocol: expected MOUNT_FD from runts, got HOOKS_DONE' });
+  t.throws(() => receiveIn(encode(MSG.MOUNT_FD, [attr.u32(ATTR.PID, 1)]), 'MOUNT_FD', 'runts'), { message: 'protocol: MOUNT_FD from runts: unknown attribute PID' });
+  t.throws(() => receiveIn(encode(MSG.MOUNT_FD).subarray(0, 6), 'MOUNT_FD', 'runts'), { message: 'protocol: expected MOUNT_FD from runts, got 6 bytes that are not one message' });
+  t.throws(() => receiveIn(encode(MSG.ERROR, [attr.str(ATTR.MESSAGE, 'boom')]), 'MOUNT_FD', 'runts'), { message: 'boom' });
+  t.throws(() => encodeChecked('STAGE_PID', {} as never), { message: 'protocol: STAGE_PID: missing attribute PID' });
 });
 
 t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped field', async (t) => {
