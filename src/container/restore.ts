@@ -25,6 +25,7 @@ import { criuDir } from './checkpoint.js';
 import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
+import { actionScript } from './restore-hooks.js';
 import { savedDoc, type SavedBase } from './saved-doc.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 
@@ -46,6 +47,12 @@ function checkTerminal(spec: Spec, o: RestoreOpts): void {
   }
 }
 
+/** As runc: prestart and createRuntime hooks once criu has made the namespaces (restore-hooks.ts). */
+function hookArgs(spec: Spec, o: RestoreOpts, dir: string): string[] {
+  const script = actionScript(spec, o.root, o.id, dir);
+  return script ? ['--action-script', script] : [];
+}
+
 /** Runs criu restore with the rootfs bound on dir/criu-root; returns the restored init's pid. */
 async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: string, rootfs: string, cg: CgroupManager): Promise<number> {
   const image = criuDir(o.imagePath), work = o.workPath ? criuDir(o.workPath) : image;
@@ -57,7 +64,7 @@ async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: stri
     await runCriu(findCriu(o.criu), [
       'restore', '--restore-detached', '--restore-sibling', '-D', image, '-W', work, '-o', 'restore.log', '-v4',
       '--root', root, '--pidfile', pidFile, '--evasive-devices', ...criuFlagArgs(o), ...cgroupRootArgs(cg.paths()),
-      ...ext.args, ...inheritPipes(image),
+      ...ext.args, ...inheritPipes(image), ...hookArgs(spec, o, dir),
     ], [0, 1, 2, ...ext.fds], join(work, 'restore.log'), 'restore');
   } finally {
     ext.fds.forEach(closeFd);

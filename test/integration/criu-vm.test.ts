@@ -6,7 +6,8 @@
 // from where the checkpoint stopped it, on the pipe the restore was given (runc's and runts'
 // descriptors.json, criu's inherit-fd). Steps: checkpoint then restore; --leave-running, then a
 // restore of that image under a new id; a pre-dump then a dump with --parent-path, restored; state,
-// kill and delete on a restored container; a foreground restore; errors (no image). The container
+// kill and delete on a restored container; a foreground restore; the prestart and createRuntime
+// hooks run again during a restore (criu's setup-namespaces), with the restored pid; errors (no image). The container
 // joins a network namespace by path (`ip netns add`: criu's external one, as in runc's tests):
 // the VM kernel lacks modules criu needs to dump a network namespace's own contents.
 import t from 'tap';
@@ -65,7 +66,7 @@ function piped(share: string, name: string, args: string): string {
   return `( sleep 100000 | { $RT ${args}; echo $? > ${share}/${name}.rc; } 2>&1 | cat > ${share}/${name}.out ) &`;
 }
 
-function script(share: string, bundle: string): string {
+function script(share: string, bundle: string, hooked: string): string {
   const id = (n: string) => `${ID_PREFIX}criu-${n}`;
   const img = (n: string) => `--image-path /tmp/img-${n} --work-path /tmp/work-${n}`;
   const waitGone = (n: string) => `for i in $(seq 300); do $RT state ${id(n)} >/dev/null 2>&1 || break; sleep 0.1; done`;
@@ -124,6 +125,14 @@ function script(share: string, bundle: string): string {
     `step noimage $RT restore --image-path /tmp/none --bundle ${bundle} ${id('e')}`,
     `step noimage-gone $RT state ${id('e')}`,
     `step notrunning $RT checkpoint --image-path /tmp/img-x ${id('x')}`,
+    // 6. hooks: prestart and createRuntime run again during the restore, with the restored pid
+    piped(share, 'run6', `run -d --bundle ${hooked} ${id('h')}`),
+    waitLines(share, 'run6', 5),
+    `step ckpt6 $RT checkpoint ${img('h')} ${id('h')}`,
+    piped(share, 'rst6', `restore -d ${img('h')} --bundle ${hooked} ${id('h')}`),
+    waitLines(share, 'rst6', 5),
+    `step state6 $RT state ${id('h')}`,
+    `step delete6 $RT delete --force ${id('h')}`,
     // criu's logs, for the failures' messages
     `for f in /tmp/work-*/*.log; do cp "$f" ${share}/criulog-$(basename $(dirname "$f"))-$(basename "$f"); done`,
   ]);
@@ -138,7 +147,13 @@ t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || 
   const bundle = h.bundle(['count'], (s) => {
     s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: NETNS } : n));
   }).dir;
-  const vm = runInVm(h.dir, script(h.dir, bundle), { timeoutMs: 600_000 });
+  // The same with prestart and createRuntime hooks that append the state they are given to a file.
+  const hooked = h.bundle(['count'], (s) => {
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: NETNS } : n));
+    const hook = (n: string) => ({ path: '/bin/sh', args: ['sh', '-c', `cat >> ${h.dir}/hook-${n}.out; echo >> ${h.dir}/hook-${n}.out`] });
+    s.hooks = { prestart: [hook('prestart')], createRuntime: [hook('createRuntime')] };
+  }).dir;
+  const vm = runInVm(h.dir, script(h.dir, bundle, hooked), { timeoutMs: 600_000 });
   t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
   const s = (n: string) => readStep(h.dir, n);
   const piped = (n: string) => ({ out: readStep(h.dir, n, 'out'), rc: readStep(h.dir, n, 'rc').trim() });
@@ -192,6 +207,18 @@ t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || 
   t.equal(s('kill4').rc, 0, `kill: ${s('kill4').err}`);
   t.equal(piped('rst4').rc, '137', 'the foreground restore exits with the init\'s status (SIGKILL)');
   t.equal(s('gone4').rc, 1, 'and deletes the container');
+
+  t.equal(s('ckpt6').rc, 0, `checkpoint of a container with hooks: ${s('ckpt6').err}`);
+  t.equal(piped('rst6').rc, '0', `restore of a container with hooks: ${piped('rst6').out.slice(0, 500)}\n${criuLog('h', 'restore')}`);
+  goesOn('run6', 'rst6', 'a container with hooks');
+  const restoredPid = (JSON.parse(s('state6').out || '{}') as { pid?: number }).pid;
+  for (const kind of ['prestart', 'createRuntime']) {
+    const states = readStep(h.dir, `hook-${kind}`, 'out').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; pid: number });
+    t.equal(states.length, 2, `${kind}: ran at the run and again at the restore (${states.length})`);
+    t.equal(states[1]?.id, `${ID_PREFIX}criu-h`, `${kind} at the restore: the container's id`);
+    t.equal(states[1]?.pid, restoredPid, `${kind} at the restore: the restored init's pid (${restoredPid})`);
+  }
+  t.equal(s('delete6').rc, 0, `delete --force: ${s('delete6').err}`);
 
   t.equal(s('noimage').rc, 1, 'restore without an image fails');
   t.equal(s('noimage').err.trim().split('\n').length, 1, `in one line: ${s('noimage').err}`);

@@ -1,6 +1,7 @@
 // checkpoint and restore (runc's flags): each parses its arguments and makes one library call.
 import { checkpoint } from '../../container/checkpoint.js';
 import { restore } from '../../container/restore.js';
+import { criuAction } from '../../container/restore-hooks.js';
 import type { CriuFlags } from '../../criu/options.js';
 import type { OptSpec } from '../args.js';
 import type { Command } from '../command.js';
@@ -64,4 +65,11 @@ export const restoreCmd: Command = {
     pidFile: o['pid-file'] as string | undefined, consoleSocket: o['console-socket'] as string | undefined,
     noPivot: !!o['no-pivot'], detach: !!o.detach,
   }),
+};
+
+/** Hidden: what restore gives criu as its action script (container/restore-hooks.ts). */
+export const criuActionCmd: Command = {
+  name: 'criu-action', usage: 'criu-action <container-id>', args: [1, 1],
+  summary: 'run by criu during a restore: the prestart and createRuntime hooks', options: {},
+  run: (g, _o, [id]) => criuAction(g.root, id, process.env),
 };
