@@ -32,17 +32,20 @@ static void write_full(int fd, const void *p, size_t n)
 	}
 }
 
+/* Sends one message in one write; a small one (seccomp.h's SECCOMP_FD) without allocating. */
 static void send_msg(uint32_t kind, const void *payload, uint32_t len)
 {
 	uint32_t head[2] = { len, kind };
-	char *all = malloc(sizeof head + len);
+	char small[64];
+	char *all = sizeof head + len <= sizeof small ? small : malloc(sizeof head + len);
 	if (!all)
 		_exit(1);
 	memcpy(all, head, sizeof head);
 	if (len)
 		memcpy(all + sizeof head, payload, len);
 	write_full(sync_fd, all, sizeof head + len);
-	free(all);
+	if (all != small)
+		free(all);
 }
 
 static void buf_attr(struct buf *b, uint32_t type, const void *val, uint32_t len)
@@ -167,21 +170,44 @@ static void check_msg(const struct msg *m)
 			bail("protocol: %s: missing attribute %s", pm->name, pm->attrs[at].name);
 }
 
-/* Reads the next message, which must be of kind `want` and carry what the table says. */
-static void expect_msg(struct msg *m, uint32_t want)
+/* Reads a message's header; a payload over max bytes is an error. */
+static void read_head(struct msg *m, uint32_t max)
 {
 	uint32_t head[2];
 	if (!read_full(sync_fd, head, sizeof head))
 		_exit(1); /* the parent went away: nobody to report to */
 	m->len = head[0], m->kind = head[1];
-	if (m->len > (64u << 20))
+	if (m->len > max)
 		bail("protocol: message of %u bytes is too large", m->len);
-	m->buf = malloc(m->len + 1);
-	if (!m->buf || (m->len && !read_full(sync_fd, m->buf, m->len)))
+}
+
+/* Reads the payload into m->buf; the message must be of kind `want` and carry what the table says. */
+static void read_body(struct msg *m, uint32_t want)
+{
+	if (m->len && !read_full(sync_fd, m->buf, m->len))
 		bail("protocol: short message");
 	if (m->kind != want)
 		bail("protocol: expected %s, got %s", msg_name(want), msg_name(m->kind));
 	check_msg(m);
+}
+
+/* Reads the next message, which must be of kind `want` and carry what the table says. */
+static void expect_msg(struct msg *m, uint32_t want)
+{
+	read_head(m, 64u << 20);
+	m->buf = malloc(m->len + 1);
+	if (!m->buf)
+		bail("protocol: short message");
+	read_body(m, want);
+}
+
+/* expect_msg without allocating (seccomp.h: after the filter is loaded): the payload goes to
+ * buf, of cap bytes. */
+__attribute__((unused)) static void expect_msg_in(struct msg *m, uint32_t want, char *buf, uint32_t cap)
+{
+	read_head(m, cap);
+	m->buf = buf;
+	read_body(m, want);
 }
 
 /* Iterates the attributes of a message: returns 0 at the end. */

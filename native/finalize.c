@@ -347,8 +347,11 @@ static char *run_hook(const struct hook *h, const char *state)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return NULL;
-	snprintf(err, sizeof err, "error running startContainer hook %s: %s %d, output: %s", h->path,
-		 WIFEXITED(status) ? "exit status" : "signal", WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), output);
+	if (WIFEXITED(status))
+		snprintf(err, sizeof err, "error running startContainer hook %s: exit status %d, output: %s", h->path, WEXITSTATUS(status), output);
+	else /* named as the parent's hook runner names it: "signal: SIGKILL" */
+		snprintf(err, sizeof err, "error running startContainer hook %s: signal: SIG%s, output: %s", h->path,
+			 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?", output);
 	return err;
 }
 

@@ -5,14 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { MSG } from '../protocol/messages.js';
 import { expectMessage, send, writeMessage } from '../protocol/framing.js';
-import { initSpec, type InitPlan } from '../protocol/init-plan.js';
 import { runHooks } from '../linux/run-hook.js';
 import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import type { CompiledSeccomp } from '../seccomp/index.js';
 import { tracing, step } from '../engine/trace.js';
 import { awaitInitPid, awaitStagePid, type Stages } from './launcher.js';
-import { finalizePlan, newNamespaces, nsPlan, type StageFds } from './plan.js';
+import { finalizePlan, initPlan, newNamespaces, nsPlan, type StageFds } from './plan.js';
 import { idMapText, serveMountRequests } from './idmap.js';
 import { moveNetDevices } from './net-devices.js';
 import { stateDoc } from './status.js';
@@ -71,16 +70,12 @@ function hookState(c: Creation): string {
   return JSON.stringify(stateDoc(c, 'created'));
 }
 
-/** INIT_PLAN: what the init needs for the rootfs and the createContainer hooks. A mount
- * namespace joined by path gets the whole rootfs setup too, as in runc. */
+/** INIT_PLAN: what the init needs for the rootfs and the createContainer hooks (plan.ts). */
 const sendInitPlan: Step = (c) => {
-  const has = (type: string) => !!c.spec.linux?.namespaces?.some((x) => x.type === type);
-  const news = newNamespaces(c.spec), lastFd = c.fds.sync + (c.console ? 2 : 1);
-  const plan: InitPlan = {
-    trace: tracing() || undefined, rootfs: c.rootfs, bundle: c.bundle, spec: initSpec(c.spec), noPivot: c.noPivot,
-    newMountNs: has('mount'), newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
-    stateJson: hookState(c), passFds: Array.from({ length: lastFd + 1 }, (_, i) => i),
-  };
+  const plan = initPlan(c.spec, {
+    rootfs: c.rootfs, bundle: c.bundle, noPivot: c.noPivot, stateJson: hookState(c), trace: tracing(),
+    lastFd: c.fds.sync + (c.console ? 2 : 1),
+  });
   send(c.sock, 'INIT_PLAN', { JSON: JSON.stringify(plan) });
 };
 

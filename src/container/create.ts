@@ -2,11 +2,9 @@
 // (create-steps.ts), and leave the init blocked in runts-finalize; on any failure nothing is
 // left behind.
 import { closeSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import { listenUnixPath } from '../linux/fd.js';
 import { openConsoleSocket, sizedProcess, type ConsoleSocket, type ProxyConsole } from './console.js';
-import { startTime } from '../linux/process.js';
 import { loadBundleConfig } from '../spec/load.js';
 import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
@@ -17,6 +15,7 @@ import { EXEC_SOCK, makeStateDir, removeStateDir, writeFileAtomic, writeSaved, t
 import { killAndReap, runPoststop } from './destroy.js';
 import { startFailure } from './errors.js';
 import { stateDoc } from './status.js';
+import { savedDoc, type SavedBase } from './saved-doc.js';
 import { openPidfdSocket, type PidfdSocket } from './pidfd-socket.js';
 import { detachRootfsBind, watchRootfsBind } from './host-mounts.js';
 import { compileSeccomp, type CompiledSeccomp } from '../seccomp/index.js';
@@ -78,14 +77,10 @@ export function create(o: CreateOpts): Created {
   const seccomp = compileSeccomp(spec.linux?.seccomp);
   step('config loaded and checked');
   const m: Made = { dir: makeStateDir(o.root, o.id), execSock: -1 };
-  const created = new Date().toISOString();
+  const base: SavedBase = { id: o.id, bundle: l.bundle, rootfs: l.rootfs, spec, systemdCgroup: o.systemdCgroup,
+    noNewKeyring: o.noNewKeyring, created: new Date().toISOString() };
   const rootfsBind = watchRootfsBind(spec, l.rootfs);
-  /** state.json's document (store.ts's Saved): built here only. */
-  const doc = (pid: number, creating = false): Saved => ({
-    id: o.id, pid, startTime: (pid && startTime(pid)) || '', bundle: l.bundle, rootfs: l.rootfs, created,
-    owner: os.userInfo().username, spec, cgroupPaths: m.cgroup!.paths(), systemdCgroup: o.systemdCgroup,
-    systemdUnit: m.cgroup!.unitName?.(), noNewKeyring: o.noNewKeyring, rootfsBind: rootfsBind(), ...(creating ? { creating } : {}),
-  });
+  const doc = (pid: number, creating = false): Saved => savedDoc(base, m.cgroup!, pid, creating, rootfsBind());
   try {
     m.consoleSock = openConsoleSocket(!!spec.process?.terminal, o.consoleSocket, !o.foreground);
     m.pidfdSock = openPidfdSocket(o.pidfdSocket, 'standard');

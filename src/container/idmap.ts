@@ -6,7 +6,7 @@
 import { closeSync } from 'node:fs';
 import { posix } from 'node:path';
 import { ATTR, MSG } from '../protocol/messages.js';
-import { attr, encode, expectMessage, receive, writeMessage, type Attr, type Message } from '../protocol/framing.js';
+import { attr, encodeChecked, expectMessage, receive, writeMessage, type Attr, type Message } from '../protocol/framing.js';
 import { decodeBody } from '../protocol/check.js';
 import { copyFdFrom, sendWithFd } from '../linux/fd-transfer.js';
 import { socketPair } from '../linux/fd.js';
@@ -101,6 +101,6 @@ export function serveMountRequests(fd: number, c: IdmapContext, until: number, f
       const m = idmappedMount(c, index);
       throw new RuntsError('runtime', `mount ${sourceOf(c, m)} to ${posix.join('/', m.destination)}: ${(e as Error).message}`);
     }
-    try { sendWithFd(fd, encode(MSG.MOUNT_FD), tree); } finally { closeSync(tree); }
+    try { sendWithFd(fd, encodeChecked('MOUNT_FD', {}), tree); } finally { closeSync(tree); }
   }
 }

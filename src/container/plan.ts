@@ -6,6 +6,7 @@ import { attr, type Attr } from '../protocol/framing.js';
 import { CAPABILITIES } from '../spec/features.js';
 import { RLIMITS } from '../spec/rlimits.js';
 import type { Hook, Namespace, Process, Spec } from '../spec/types.js';
+import { initSpec, type InitPlan } from '../protocol/init-plan.js';
 import { processExtraAttrs } from './process-extras.js';
 
 /** As runc: a variable given twice keeps the first one's place and the last one's value. */
@@ -29,6 +30,22 @@ export function newNamespaces(spec: Spec): Set<Namespace['type']> {
 export function nsPathAttr(type: Namespace['type'], path: string): Attr {
   const b = Buffer.alloc(4); b.writeUInt32LE(CLONE_FLAG[type] >>> 0);
   return attr.bytes(ATTR.NS_PATH, Buffer.concat([b, Buffer.from(path)]));
+}
+
+/** What INIT_PLAN needs besides the config: the resolved paths, --no-pivot, the state for the
+ * createContainer hooks, the last fd runts-finalize inherits, and whether the CLI traces. */
+export interface InitPlanOpts { rootfs: string; bundle: string; noPivot: boolean; stateJson: string; lastFd: number; trace: boolean }
+
+/** INIT_PLAN for create. A mount namespace joined by path gets the whole rootfs setup too, as
+ * in runc (newMountNs); a new cgroup namespace is made by the init (nsPlan leaves it out). */
+export function initPlan(spec: Spec, o: InitPlanOpts): InitPlan {
+  const has = (type: Namespace['type']) => !!spec.linux?.namespaces?.some((x) => x.type === type);
+  const news = newNamespaces(spec);
+  return {
+    ...(o.trace ? { trace: true } : {}), rootfs: o.rootfs, bundle: o.bundle, spec: initSpec(spec), noPivot: o.noPivot,
+    newMountNs: has('mount'), newUtsNs: news.has('uts'), newCgroupNs: news.has('cgroup'), inUserNs: has('user'),
+    stateJson: o.stateJson, passFds: Array.from({ length: o.lastFd + 1 }, (_, i) => i),
+  };
 }
 
 /** The binaries that run for a container (launcher.ts's stagePaths says where they are); each

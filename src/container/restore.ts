@@ -7,7 +7,6 @@
 // container is an ordinary running one. In the foreground runts waits for it, forwards signals,
 // deletes the container and exits with its status, as `run`.
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import os from 'node:os';
 import { join } from 'node:path';
 import { runCriu } from '../criu/binary.js';
 import { findCriu } from '../criu/find.js';
@@ -15,7 +14,7 @@ import { cgroupRootArgs } from '../criu/cgroups.js';
 import { inheritPipes } from '../criu/descriptors.js';
 import { restoreExternals } from '../criu/externals.js';
 import { criuFlagArgs, type CriuFlags } from '../criu/options.js';
-import { closeFd, startTime } from '../linux/process.js';
+import { closeFd } from '../linux/process.js';
 import { MNT_DETACH, mount, umount2 } from '../linux/mount.js';
 import { loadBundleConfig } from '../spec/load.js';
 import { MS } from '../linux/mount-options.js';
@@ -28,6 +27,7 @@ import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { makeMountpoints } from './restore-mountpoints.js';
+import { savedDoc, type SavedBase } from './saved-doc.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 
 export interface RestoreOpts extends CriuFlags {
@@ -78,14 +78,11 @@ async function restoreContainer(o: RestoreOpts): Promise<Saved> {
   findCriu(o.criu);
   checkImage(o.imagePath);
   const dir = makeStateDir(o.root, o.id);
-  const created = new Date().toISOString();
+  const base: SavedBase = { id: o.id, bundle, rootfs, spec, systemdCgroup: o.systemdCgroup, created: new Date().toISOString() };
   let pid = 0, cgroup: CgroupManager | undefined;
   try {
     const cg = cgroup = createCgroup(o.id, spec, o.systemdCgroup);
-    const doc = (p: number, creating: boolean): Saved => ({
-      id: o.id, pid: p, startTime: (p && startTime(p)) || '', bundle, rootfs, created, owner: os.userInfo().username, spec,
-      cgroupPaths: cg.paths(), systemdCgroup: o.systemdCgroup, systemdUnit: cg.unitName?.(), ...(creating ? { creating } : {}),
-    });
+    const doc = (p: number, creating: boolean): Saved => savedDoc(base, cg, p, creating);
     writeSaved(dir, doc(0, true)); // before anything is made: delete --force finds it after a crash
     cg.prepare();
     cg.applyDevices();

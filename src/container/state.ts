@@ -23,7 +23,10 @@ export interface ListEntry { id: string; pid: number; status: Status; bundle: st
 /** `list`: every container under root, as `state` describes it (runc's list --format json). */
 export function listContainers(root: string): (ListEntry & Record<string, unknown>)[] {
   let ids: string[];
-  try { ids = readdirSync(root).sort(); } catch { return []; }
+  try { ids = readdirSync(root).sort(); } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []; // no container was ever made
+    throw e; // a root that is not a readable directory
+  }
   const out: (ListEntry & Record<string, unknown>)[] = [];
   for (const id of ids) {
     let s: Saved;

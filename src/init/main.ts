@@ -5,7 +5,7 @@
 // Imports only protocol, spec types, linux, and its own rootfs code (brief, section 5); all
 // modules are loaded here, at start, because host paths disappear at pivot_root.
 import { MSG } from '../protocol/messages.js';
-import { expectMessage, receive, send, sendError, writeMessage } from '../protocol/framing.js';
+import { expectMessage, receive, receiveIn, send, sendError, writeMessage } from '../protocol/framing.js';
 import { decodeInitPlan } from '../protocol/init-plan.js';
 import { setCloexec } from '../linux/fd.js';
 import { recvWithFd } from '../linux/fd-transfer.js';
@@ -16,7 +16,6 @@ import { fexecve, setNonDumpable } from '../linux/process.js';
 import { runHooks } from '../linux/run-hook.js';
 import { setTracing, step, traceAt } from '../engine/trace.js';
 import { finishRootfs, prepareRootfs } from './rootfs/index.js';
-import { RuntsError } from '../errors.js';
 
 /** Steps before the plan says whether to trace. */
 const early: [string, number][] = [];
@@ -25,10 +24,7 @@ const early: [string, number][] = [];
 function idmappedSource(syncFd: number, index: number): number {
   send(syncFd, 'IDMAP_REQUEST', { MOUNT_INDEX: index });
   const { data, fd } = recvWithFd(syncFd, 'the sync socket');
-  if (data.length !== 8 || data.readUInt32LE(0) !== 0 || data.readUInt32LE(4) !== MSG.MOUNT_FD) {
-    closeFd(fd);
-    throw new RuntsError('stage', 'protocol: expected MOUNT_FD from runts');
-  }
+  try { receiveIn(data, 'MOUNT_FD', 'runts'); } catch (e) { closeFd(fd); throw e; }
   return fd;
 }
 

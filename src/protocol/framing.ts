@@ -75,16 +75,37 @@ export function writeMessage(fd: number, kind: number, attrs: Attr[] = []): void
   for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
 }
 
-/** Reads the next message and requires it to be `want` (or one of them) and to carry what
- * MESSAGES says; an ERROR message becomes a 'stage' error. */
-export function expectMessage(fd: number, want: number | readonly number[], from: string): Message {
+/** Requires a message read (null: the sender is gone) to be `want` (or one of them) and to
+ * carry what MESSAGES says; an ERROR message becomes a 'stage' error. */
+function expected(m: Message | null, want: number | readonly number[], from: string): Message {
   const wants = typeof want === 'number' ? [want] : want;
-  const m = readMessage(fd);
   if (!m) throw new RuntsError('stage', `${from} exited before sending ${msgName(wants[0])}`);
   if (m.kind === MSG.ERROR) throw new RuntsError('stage', getStr(m, ATTR.MESSAGE) ?? `${from} failed`);
   if (!wants.includes(m.kind)) throw new RuntsError('stage', `protocol: expected ${wants.map(msgName).join(' or ')} from ${from}, got ${msgName(m.kind)}`);
   checkMessage(m, from);
   return m;
+}
+
+/** Reads the next message and requires it to be `want` (or one of them), as `expected` says. */
+export function expectMessage(fd: number, want: number | readonly number[], from: string): Message {
+  return expected(readMessage(fd), want, from);
+}
+
+/** The one message that fills `data` (bytes that came with a file descriptor by SCM_RIGHTS),
+ * which must be `name`: checked as receive checks a message read from a socket. */
+export function receiveIn<M extends MsgName>(data: Buffer, name: M, from: string): Body<M> {
+  if (data.length < 8 || data.readUInt32LE(0) !== data.length - 8) {
+    throw new RuntsError('stage', `protocol: expected ${name} from ${from}, got ${data.length} bytes that are not one message`);
+  }
+  const m = { kind: data.readUInt32LE(4), attrs: decodeAttrs(data.subarray(8)) };
+  return decodeBody(name, expected(m, MSG[name], from));
+}
+
+/** A message from its typed body, checked against MESSAGES, as bytes to send with an fd. */
+export function encodeChecked<M extends MsgName>(name: M, body: Body<M>): Buffer {
+  const attrs = encodeBody(name, body);
+  checkMessage({ kind: MSG[name], attrs });
+  return encode(MSG[name], attrs);
 }
 
 /** Reads the next message, which must be `name`, and returns its typed body. */

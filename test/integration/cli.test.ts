@@ -3,7 +3,7 @@
 // --log in text and json, --debug.
 import t, { type Test } from 'tap';
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, Harness, info, IS_RUNC, NAME, RT_ENV, skipUnlessRoot, type Result } from '../lib/runtime.js';
 import { CAPABILITIES } from '../../src/spec/features.js';
@@ -194,4 +194,14 @@ t.test('--debug is accepted', opts, async (t) => {
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout, 'hi\n', 'the container\'s output is unchanged');
   t.equal(h.rt(['--debug', 'list', '-q']).status, 0);
+});
+
+t.test('list: a --root that is a file is an error', opts, async (t) => {
+  const h = new Harness(t);
+  const file = join(h.dir, 'not-a-dir');
+  writeFileSync(file, '');
+  const r = bare(h, ['--root', file, 'list']);
+  t.equal(r.status, 1, 'exit 1');
+  t.match(r.stderr, /not a directory/, `names the cause: ${r.stderr.trim()}`);
+  t.equal(r.stdout, '', 'no table');
 });

@@ -1,8 +1,9 @@
 // The plans create and exec send to the stages (src/container/plan.ts; the messages are drawn in
-// src/protocol/messages.ts): NS_PLAN for runts-nsexec, FINALIZE_PLAN for runts-finalize, read
+// src/protocol/messages.ts): NS_PLAN for runts-nsexec, INIT_PLAN for the init, FINALIZE_PLAN for runts-finalize, read
 // back by attribute name. The clone flags and capability numbers are the kernel's, written out.
 import t from 'tap';
-import { dedupEnv, execNsPlan, finalizePlan, newNamespaces, nsPlan, type StagePaths } from '../../src/container/plan.js';
+import { dedupEnv, execNsPlan, finalizePlan, initPlan, newNamespaces, nsPlan, type InitPlanOpts, type StagePaths } from '../../src/container/plan.js';
+import { decodeInitPlan } from '../../src/protocol/init-plan.js';
 import type { Attr } from '../../src/protocol/framing.js';
 import { ATTR } from '../../src/protocol/messages.js';
 import type { Namespace, Process, Spec } from '../../src/spec/types.js';
@@ -123,5 +124,36 @@ t.test('FINALIZE_PLAN without a process: NO_PROCESS, so that start fails', (t) =
   t.equal(u32(plan, 'NO_PROCESS'), 1);
   t.same(strs(plan, 'CWD'), ['/']);
   t.same(strs(plan, 'ARG'), []);
+  t.end();
+});
+
+const initOpts: InitPlanOpts = { rootfs: '/b/rootfs', bundle: '/b', noPivot: false, stateJson: '{"id":"c"}', lastFd: 4, trace: false };
+
+t.test('INIT_PLAN (create): the namespaces the init makes or is in, the fds finalize inherits, the init part of the config', (t) => {
+  const s = spec({ linux: { namespaces: ns('mount', 'uts', 'cgroup', 'pid'), resources: { pids: { limit: 5 } } } });
+  const plan = initPlan(s, initOpts);
+  t.same(plan, {
+    rootfs: '/b/rootfs', bundle: '/b', noPivot: false, newMountNs: true, newUtsNs: true, newCgroupNs: true, inUserNs: false,
+    stateJson: '{"id":"c"}', passFds: [0, 1, 2, 3, 4],
+    spec: { ociVersion: '1.2.0', process: { cwd: '/work' }, linux: { namespaces: ns('mount', 'uts', 'cgroup', 'pid') } },
+  });
+  t.same(decodeInitPlan(JSON.stringify(plan)), plan, 'the init decodes what the parent builds');
+  t.end();
+});
+
+t.test('INIT_PLAN: namespaces joined by path are not new (but a joined mount namespace is set up), a joined user namespace counts', (t) => {
+  const plan = initPlan(spec({ linux: { namespaces: ns(['mount', '/proc/1/ns/mnt'], ['uts', '/x'], ['cgroup', '/y'], ['user', '/z']) } }), initOpts);
+  t.same([plan.newMountNs, plan.newUtsNs, plan.newCgroupNs, plan.inUserNs], [true, false, false, true]);
+  const none = initPlan(spec(), initOpts);
+  t.same([none.newMountNs, none.newUtsNs, none.newCgroupNs, none.inUserNs], [false, false, false, false]);
+  t.end();
+});
+
+t.test('INIT_PLAN: --no-pivot, tracing, the console socket fd', (t) => {
+  const plan = initPlan(spec(), { ...initOpts, noPivot: true, trace: true, lastFd: 5 });
+  t.equal(plan.noPivot, true);
+  t.equal(plan.trace, true);
+  t.same(plan.passFds, [0, 1, 2, 3, 4, 5]);
+  t.notOk('trace' in initPlan(spec(), initOpts), 'no trace field unless tracing');
   t.end();
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { closeSync, writeSync } from 'node:fs';
-import { attr, decodeAttrs, encode, expectMessage, readMessage, receive, send, sendError, writeMessage } from '../../src/protocol/framing.js';
+import { attr, decodeAttrs, encode, encodeChecked, expectMessage, readMessage, receive, receiveIn, send, sendError, writeMessage } from '../../src/protocol/framing.js';
 import { decodeBody } from '../../src/protocol/check.js';
 import { decodeInitPlan, initSpec, type InitPlan } from '../../src/protocol/init-plan.js';
 import type { Spec } from '../../src/spec/types.js';
@@ -56,6 +56,16 @@ t.test('typed bodies: send and receive; a message that breaks its table is refus
     { CWD: '/', CAPS: [1n, 2n], KEEP_FD: [], HOOK_PATH: [], HOOK_ARG: [], HOOK_ENV: [], HOOK_TIMEOUT: [], ARG: [], ENV: [], ADDITIONAL_GID: [], RLIMIT: [] });
 });
 
+t.test('a message that comes with an fd (MOUNT_FD to the init) is checked as any other', async (t) => {
+  t.same(receiveIn(encodeChecked('MOUNT_FD', {}), 'MOUNT_FD', 'runts'), {});
+  t.same(encodeChecked('MOUNT_FD', {}), encode(MSG.MOUNT_FD));
+  t.throws(() => receiveIn(encode(MSG.HOOKS_DONE), 'MOUNT_FD', 'runts'), { message: 'protocol: expected MOUNT_FD from runts, got HOOKS_DONE' });
+  t.throws(() => receiveIn(encode(MSG.MOUNT_FD, [attr.u32(ATTR.PID, 1)]), 'MOUNT_FD', 'runts'), { message: 'protocol: MOUNT_FD from runts: unknown attribute PID' });
+  t.throws(() => receiveIn(encode(MSG.MOUNT_FD).subarray(0, 6), 'MOUNT_FD', 'runts'), { message: 'protocol: expected MOUNT_FD from runts, got 6 bytes that are not one message' });
+  t.throws(() => receiveIn(encode(MSG.ERROR, [attr.str(ATTR.MESSAGE, 'boom')]), 'MOUNT_FD', 'runts'), { message: 'boom' });
+  t.throws(() => encodeChecked('STAGE_PID', {} as never), { message: 'protocol: STAGE_PID: missing attribute PID' });
+});
+
 t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped field', async (t) => {
   const good: InitPlan = {
     rootfs: '/r', bundle: '/b', spec: { ociVersion: '1.0.2' }, noPivot: false, newMountNs: true, newUtsNs: false,
@@ -67,6 +77,12 @@ t.test('INIT_PLAN: one type, a decoder that names a missing, unknown or mistyped
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, extra: 1 })), { message: 'protocol: INIT_PLAN: unknown field extra' });
   t.throws(() => decodeInitPlan(JSON.stringify({ ...good, passFds: ['3'] })), { message: 'protocol: INIT_PLAN: field passFds has the wrong type' });
   t.throws(() => decodeInitPlan('[]'), { message: 'protocol: INIT_PLAN: not a JSON object' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, noPivot: 'no' })), { message: 'protocol: INIT_PLAN: field noPivot has the wrong type' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, spec: [] })), { message: 'protocol: INIT_PLAN: field spec has the wrong type' });
+  t.throws(() => decodeInitPlan(JSON.stringify({ ...good, trace: 1 })), { message: 'protocol: INIT_PLAN: field trace has the wrong type' });
+  t.throws(() => decodeInitPlan('{'), { message: /^protocol: INIT_PLAN: / });
+  const { stateJson: _s, ...noState } = good;
+  t.throws(() => decodeInitPlan(JSON.stringify(noState)), { message: 'protocol: INIT_PLAN: missing field stateJson' });
 });
 
 t.test('INIT_PLAN carries only the part of the config the init uses', async (t) => {

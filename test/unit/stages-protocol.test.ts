@@ -79,3 +79,25 @@ t.test('a good minimal plan: nsexec (exec, no namespace) hands over to finalize,
   } finally { closeSync(r.fd); reapChild(r.pid); }
   t.equal(readFileSync(join(dir, 'out'), 'utf8'), 'from finalize\n');
 });
+
+/** FINALIZE_PLAN (exec) with an allow-all filter that has a listener: finalize sends SECCOMP_FD
+ * and waits; answers it with `answer` and returns what finalize says then. */
+function seccompAnswer(answer: Buffer): { fdAttr: number | undefined; after: string | null | undefined } {
+  const allow = Buffer.alloc(8); allow.writeUInt16LE(0x06, 0); allow.writeUInt32LE(0x7fff0000, 4); // BPF_RET|BPF_K, SECCOMP_RET_ALLOW
+  const r = run('finalize', MSG.FINALIZE_PLAN, [cwd, attr.str(ATTR.ARG, '/bin/true'), attr.str(ATTR.ENV, 'PATH=/bin:/usr/bin'),
+    attr.bytes(ATTR.SECCOMP_BPF, allow), attr.u32(ATTR.SECCOMP_FLAGS, 8)]); // SECCOMP_FILTER_FLAG_NEW_LISTENER
+  try {
+    const fdAttr = r.reply?.kind === MSG.SECCOMP_FD ? checkMessage(r.reply) ?? r.reply.attrs[0].value.readUInt32LE(0) : undefined;
+    writeSync(r.fd, answer);
+    const after = readMessage(r.fd);
+    return { fdAttr, after: after && (after.kind === MSG.ERROR ? after.attrs[0].value.toString() : `message ${after.kind}`) };
+  } finally { closeSync(r.fd); reapChild(r.pid); }
+}
+
+t.test('runts-finalize: SECCOMP_FD by the table, and the answer checked as every message read', { skip: process.getuid?.() !== 0 && 'needs root (a filter without no_new_privs)' }, async (t) => {
+  const good = seccompAnswer(encode(MSG.SECCOMP_DONE));
+  t.type(good.fdAttr, 'number', 'SECCOMP_FD carries FD');
+  t.equal(good.after, null, 'SECCOMP_DONE: the process is exec\'d (EOF)');
+  t.equal(seccompAnswer(encode(MSG.READY)).after, 'protocol: expected SECCOMP_DONE, got READY');
+  t.equal(seccompAnswer(encode(MSG.SECCOMP_DONE, [attr.u32(ATTR.PID, 1)])).after, 'protocol: SECCOMP_DONE: unknown attribute PID');
+});
