@@ -1,5 +1,6 @@
 // restore: a new container (any id) from the bundle's config, whose processes criu restores from
-// an image. runts makes the state dir and the cgroups (limits written) first, binds the rootfs
+// an image. runts makes the state dir and the cgroups (limits written) first, the mounts' missing
+// mountpoints in the rootfs (restore-mountpoints.ts), binds the rootfs
 // on <state dir>/criu-root (criu wants the root to be a mount point, as runc does), and runs
 // `criu restore --restore-detached --restore-sibling`: the restored init is runts' own child
 // (CLONE_PARENT), in the container's cgroups. state.json then holds its pid and start time: the
@@ -26,6 +27,7 @@ import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { actionScript } from './restore-hooks.js';
+import { makeMountpoints } from './restore-mountpoints.js';
 import { savedDoc, type SavedBase } from './saved-doc.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 
@@ -57,6 +59,7 @@ function hookArgs(spec: Spec, o: RestoreOpts, dir: string): string[] {
 async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: string, rootfs: string, cg: CgroupManager): Promise<number> {
   const image = criuDir(o.imagePath), work = o.workPath ? criuDir(o.workPath) : image;
   const root = join(dir, 'criu-root'), pidFile = join(dir, 'criu.pid');
+  makeMountpoints(rootfs, bundle, spec.mounts ?? []);
   mkdirSync(root, { mode: 0o700 });
   mount(rootfs, root, '', MS.BIND | MS.REC);
   const ext = restoreExternals(spec, bundle, 3);

@@ -11,47 +11,12 @@
 // joins a network namespace by path (`ip netns add`: criu's external one, as in runc's tests):
 // the VM kernel lacks modules criu needs to dump a network namespace's own contents.
 import t from 'tap';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Harness, ID_PREFIX } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
-import { runInVm, VM_CACHE, vmSkipReason } from '../vm/vm.js';
+import { CRIU_MODULES, criuSkip, loadModules } from '../vm/criu.js';
+import { runInVm, vmSkipReason } from '../vm/vm.js';
 
-const CRIU = '/usr/sbin/criu';
 const NETNS = '/run/netns/rtst-criu';
-const criuSkip = existsSync(CRIU) ? false : `no ${CRIU} on the host (scripts/setup-host.sh installs Debian's criu)`;
-
-/** Every .ko under dir, by module name. */
-function modulesIn(dir: string, found = new Map<string, string>()): Map<string, string> {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) modulesIn(join(dir, e.name), found);
-    else if (e.name.endsWith('.ko')) found.set(e.name.slice(0, -3).replace(/-/g, '_'), join(dir, e.name));
-  }
-  return found;
-}
-
-/**
- * Shell lines loading the VM kernel's modules criu probes at its start (its kerndat: nftables for
- * the network lock, whose libcrc32c needs a crc32c; conntrack's netlink, else nfnetlink answers
- * criu's conntrack dump with EINVAL; the sock_diag modules for sockets; tun, veth),
- * deepest dependency first (the modules' own depends= fields; the VM's kernel cache has no
- * modules.dep). Failures go to SHARE/insmod.err.
- */
-function loadModules(share: string, names: string[]): string[] {
-  const base = join(VM_CACHE, 'kernel/lib/modules');
-  const version = existsSync(base) ? readdirSync(base)[0] : undefined;
-  if (!version) return [];
-  const all = modulesIn(join(base, version)), order: string[] = [];
-  const visit = (m: string) => {
-    const f = all.get(m);
-    if (!f || order.includes(f)) return;
-    const deps = /depends=([a-z0-9_,-]*)/.exec(readFileSync(f, 'latin1'))?.[1] ?? '';
-    deps.split(',').filter(Boolean).forEach((d) => visit(d.replace(/-/g, '_')));
-    order.push(f);
-  };
-  names.forEach(visit);
-  return order.map((f) => `/bin/busybox insmod ${f} 2>>${share}/insmod.err`);
-}
 
 /** Shell line: waits until SHARE/NAME.out has at least N lines (or 30 s, or NAME.rc says it failed). */
 const waitLines = (share: string, name: string, n: number) => `for i in $(seq 300); do ` +
@@ -74,7 +39,7 @@ function script(share: string, bundle: string, hooked: string): string {
     'step criuversion criu --version',
     // criu's kernel probe (kerndat: TCP repair) connects over the loopback, which the VM leaves down
     'ip link set lo up',
-    ...loadModules(share, ['crc32c_generic', 'nf_tables', 'nf_conntrack_netlink', 'xt_mark', 'unix_diag', 'inet_diag', 'tcp_diag', 'udp_diag', 'netlink_diag', 'af_packet_diag', 'tun', 'veth']),
+    ...loadModules(share, CRIU_MODULES),
     'step criucheck criu check',
     `step netns ip netns add ${NETNS.split('/').pop()}`,
     // 1. checkpoint (the container goes) then restore: the count goes on
@@ -140,7 +105,7 @@ function script(share: string, bundle: string, hooked: string): string {
 
 const numbers = (text: string) => text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 
-t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || criuSkip }, async (t) => {
+t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || criuSkip() }, async (t) => {
   const h = new Harness(t);
   // The container joins a network namespace made by `ip netns add` (criu's "external" one, as in
   // runc's tests): the VM kernel lacks what criu needs to dump a network namespace's own contents.

@@ -10,7 +10,7 @@ import { closeFd, FS_MAGIC, statfs, symlinkat } from '../../linux/fs.js';
 import { MS } from '../../linux/mount-options.js';
 import { createDest, mountBind, mountPlain, type MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
-import { parentInRoot } from './safe-path.js';
+import { parentInRoot } from '../../linux/safe-path.js';
 import { errnoOf } from '../../linux/errors.js';
 
 const EPERM = 1, EBUSY = 16;

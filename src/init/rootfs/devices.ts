@@ -9,7 +9,7 @@ import { MS } from '../../linux/mount-options.js';
 import type { Spec } from '../../spec/types.js';
 import type { MountEntry } from './mount-entry.js';
 import type { Ctx } from './plan.js';
-import { cleanRel, displayPath, parentInRoot, tryOpenChild } from './safe-path.js';
+import { cleanRel, displayPath, parentInRoot, tryOpenChild } from '../../linux/safe-path.js';
 import { sysError, errnoOf } from '../../linux/errors.js';
 import { wrap, RuntsError } from '../../errors.js';
 

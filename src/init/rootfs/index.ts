@@ -15,7 +15,7 @@
 // detaches that bind (src/container/host-mounts.ts).
 //
 // Every path inside the rootfs is resolved by openat2 relative to an fd of the rootfs and every
-// mount made onto an fd (safe-path.ts, mount-entry.ts), so a symlink, present or racing, never
+// mount made onto an fd (linux/safe-path.ts, mount-entry.ts), so a symlink, present or racing, never
 // makes anything be created or mounted outside it.
 import { PROPAGATION_FLAGS } from '../../linux/mount-options.js';
 import { closeFd } from '../../linux/fs.js';
@@ -30,7 +30,7 @@ import {
 } from './pivot.js';
 import type { Ctx, RootfsPlan } from './plan.js';
 import { remountReadonlyMounts } from './readonly.js';
-import { mkdirAllInRoot, openOrCreateFileInRoot, openRoot, type Root } from './safe-path.js';
+import { mkdirAllInRoot, openOrCreateFileInRoot, openRoot, type Root } from '../../linux/safe-path.js';
 import { writeSysctls } from './sysctl.js';
 import { RuntsError } from '../../errors.js';
 

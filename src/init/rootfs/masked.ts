@@ -6,7 +6,7 @@
 import { closeFd, fstatx, isDir, S } from '../../linux/fs.js';
 import { cloneTree, fsMount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { MOUNT_ATTR } from '../../linux/mount-options.js';
-import { cleanRel, displayPath, tryOpenInRoot, tryOpenNoFollow, type Root } from './safe-path.js';
+import { cleanRel, displayPath, tryOpenInRoot, tryOpenNoFollow, type Root } from '../../linux/safe-path.js';
 import { wrap, RuntsError } from '../../errors.js';
 
 /** An O_PATH fd of the container's /dev/null, checked to be the null device itself. */

@@ -18,7 +18,7 @@ import { wrap, RuntsError } from '../../errors.js';
 import {
   displayPath, mkdirAllInRoot, openOrCreateFileInRoot, parentInRoot, relInsideRoot, reopenExact,
   tryOpenChild, tryOpenInRoot,
-} from './safe-path.js';
+} from '../../linux/safe-path.js';
 
 export interface MountEntry {
   dest: string;              // clean absolute container path ("/proc")

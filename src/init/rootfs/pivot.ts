@@ -9,7 +9,7 @@ import { chdir, chroot, closeFd, fchdir, statfs, statfsToMsFlags } from '../../l
 import { MNT_DETACH, mount, pivotRoot, umount2 } from '../../linux/mount.js';
 import { O, openat2 } from '../../linux/openat2.js';
 import { MS } from '../../linux/mount-options.js';
-import type { Root } from './safe-path.js';
+import type { Root } from '../../linux/safe-path.js';
 import { errnoOf } from '../../linux/errors.js';
 
 const EINVAL = 22, ENOENT = 2, EPERM = 1;

@@ -1,6 +1,6 @@
 // The rootfs plan the parent sends, and what the mount code needs at every step.
 import type { InitPlan } from '../../protocol/init-plan.js';
-import type { Root } from './safe-path.js';
+import type { Root } from '../../linux/safe-path.js';
 
 /** INIT_PLAN's part for the rootfs code. */
 export type RootfsPlan = Omit<InitPlan, 'trace' | 'stateJson' | 'passFds'>;

@@ -5,7 +5,7 @@ import { closeFd, fdPath } from '../../linux/fs.js';
 import { mount } from '../../linux/mount.js';
 import { MS } from '../../linux/mount-options.js';
 import type { MountEntry } from './mount-entry.js';
-import { openInRoot, type Root } from './safe-path.js';
+import { openInRoot, type Root } from '../../linux/safe-path.js';
 
 export function remountReadonlyMounts(root: Root, entries: readonly MountEntry[]): void {
   for (const e of entries) {

@@ -3,10 +3,10 @@
 // magic links refused), and every creation is a *at call on a directory fd we resolved, for a
 // single name that is never followed. Nothing here can create or open anything outside.
 import { posix } from 'node:path';
-import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, readlinkFd, S } from '../../linux/fs.js';
-import { O, RESOLVE, openat2 } from '../../linux/openat2.js';
-import { sysError, errnoOf } from '../../linux/errors.js';
-import { RuntsError } from '../../errors.js';
+import { closeFd, fdRealPath, fstatx, mkdiratIfMissing, readlinkFd, S } from './fs.js';
+import { O, RESOLVE, openat2 } from './openat2.js';
+import { sysError, errnoOf } from './errors.js';
+import { RuntsError } from '../errors.js';
 
 const ENOENT = 2;
 const IN_ROOT = RESOLVE.IN_ROOT | RESOLVE.NO_MAGICLINKS;
