@@ -27,11 +27,11 @@ export interface CheckpointOpts extends CriuFlags {
   statusFd?: number;
 }
 
-/** Makes an image or work directory (0700, as runc). */
-export function criuDir(path: string): string {
-  const dir = resolve(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  return dir;
+/** Makes the image directory and the work directory (the image's when not given), 0700 as runc. */
+export function criuDirs(imagePath: string, workPath?: string): { image: string; work: string } {
+  const made = (path: string) => { const dir = resolve(path); mkdirSync(dir, { recursive: true, mode: 0o700 }); return dir; };
+  const image = made(imagePath);
+  return { image, work: workPath ? made(workPath) : image };
 }
 
 function pageServerArgs(ps: string | undefined): string[] {
@@ -57,7 +57,7 @@ export async function checkpoint(o: CheckpointOpts): Promise<void> {
   const st = status(dir, saved);
   if (st !== 'running' && st !== 'paused') throw errNotRunning();
   const bin = findCriu(o.criu);
-  const image = criuDir(o.imagePath), work = o.workPath ? criuDir(o.workPath) : image;
+  const { image, work } = criuDirs(o.imagePath, o.workPath);
   const extra = ['--root', saved.rootfs, ...freezeArgs(saved.cgroupPaths ?? {}), ...dumpExternals(saved.spec, saved.pid)];
   writeDescriptors(image, saved.pid);
   const fds = [0, 1, 2, ...(o.statusFd !== undefined ? [o.statusFd] : [])];

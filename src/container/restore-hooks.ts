@@ -29,7 +29,7 @@ export function criuAction(root: string, id: string, env: NodeJS.ProcessEnv): vo
   const pid = Number(env.CRTOOLS_INIT_PID);
   if (!Number.isInteger(pid) || pid <= 0) throw new RuntsError('runtime', `criu-action: no init pid from criu (CRTOOLS_INIT_PID=${JSON.stringify(env.CRTOOLS_INIT_PID ?? '')})`);
   const saved = readSaved(root, id);
-  const state = JSON.stringify(stateDoc({ ...saved, pid }, 'creating'));
+  const state = JSON.stringify(stateDoc({ ...saved, pid }, 'created')); // as create's prestart and createRuntime hooks get it
   runHooks(saved.spec.hooks?.prestart, state, 'prestart', saved.bundle);
   runHooks(saved.spec.hooks?.createRuntime, state, 'createRuntime', saved.bundle);
 }

@@ -4,9 +4,8 @@
 // As runc, runts creates every mount's destination that is missing, except those under a tmpfs
 // of the config (criu restores a tmpfs with its contents): a directory, or an empty file for a
 // bind mount of a file. Paths resolve inside the rootfs (linux/safe-path.ts).
-import { isAbsolute, join } from 'node:path';
 import { closeFd, isDir, statxPath } from '../linux/fs.js';
-import { isBindMount } from '../linux/mount-options.js';
+import { bindSource, isBindMount } from '../linux/mount-options.js';
 import { cleanRel, mkdirAllInRoot, openOrCreateFileInRoot, openRoot, tryOpenInRoot } from '../linux/safe-path.js';
 import { sysError } from '../linux/errors.js';
 import type { Mount } from '../spec/types.js';
@@ -20,7 +19,7 @@ function underTmpfs(dest: string, mounts: Mount[]): boolean {
 /** Whether the mountpoint of m is a file: a bind mount whose source is not a directory. */
 function fileMountpoint(m: Mount, bundle: string): boolean {
   if (!isBindMount(m)) return false;
-  const src = isAbsolute(m.source ?? '') ? m.source! : join(bundle, m.source ?? '');
+  const src = bindSource(m.source, bundle);
   const st = statxPath(src);
   if (!st) throw sysError('stat', 2, src);
   return !isDir(st);

@@ -22,7 +22,7 @@ import { RuntsError } from '../errors.js';
 import type { Spec } from '../spec/types.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
-import { criuDir } from './checkpoint.js';
+import { criuDirs } from './checkpoint.js';
 import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
@@ -57,7 +57,7 @@ function hookArgs(spec: Spec, o: RestoreOpts, dir: string): string[] {
 
 /** Runs criu restore with the rootfs bound on dir/criu-root; returns the restored init's pid. */
 async function criuRestore(o: RestoreOpts, dir: string, spec: Spec, bundle: string, rootfs: string, cg: CgroupManager): Promise<number> {
-  const image = criuDir(o.imagePath), work = o.workPath ? criuDir(o.workPath) : image;
+  const { image, work } = criuDirs(o.imagePath, o.workPath);
   const root = join(dir, 'criu-root'), pidFile = join(dir, 'criu.pid');
   makeMountpoints(rootfs, bundle, spec.mounts ?? []);
   mkdirSync(root, { mode: 0o700 });

@@ -4,8 +4,7 @@
 // a network namespace the config names by path (dumped as external "extRootNetNS"; restore
 // inherits the namespace's fd under that key).
 import { openSync, statSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { isBindMount } from '../linux/mount-options.js';
+import { bindSource, isBindMount } from '../linux/mount-options.js';
 import type { Spec } from '../spec/types.js';
 
 const NET_KEY = 'extRootNetNS';
@@ -32,10 +31,7 @@ export function dumpExternals(spec: Spec, pid: number): string[] {
 
 /** criu restore's arguments; fds it must be given from fd `first` on (the caller closes them). */
 export function restoreExternals(spec: Spec, bundle: string, first: number): { args: string[]; fds: number[] } {
-  const args = binds(spec).flatMap((m) => {
-    const src = m.source ?? '';
-    return ['--ext-mount-map', `${m.destination}:${isAbsolute(src) ? src : join(bundle, src)}`];
-  });
+  const args = binds(spec).flatMap((m) => ['--ext-mount-map', `${m.destination}:${bindSource(m.source, bundle)}`]);
   if (spec.linux?.maskedPaths?.length) args.push('--ext-mount-map', `${DEV_NULL}:${DEV_NULL}`);
   const fds: number[] = [];
   const net = netnsPath(spec);

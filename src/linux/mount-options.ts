@@ -2,6 +2,8 @@
 // attributes and data: kernel knowledge, used by spec's checks, the parent and the init. The one
 // table of every option runts understands; `features` lists exactly these names.
 
+import { posix } from 'node:path';
+
 export const MS = {
   RDONLY: 0x1, NOSUID: 0x2, NODEV: 0x4, NOEXEC: 0x8, SYNCHRONOUS: 0x10, REMOUNT: 0x20,
   MANDLOCK: 0x40, DIRSYNC: 0x80, NOSYMFOLLOW: 0x100, NOATIME: 0x400, NODIRATIME: 0x800,
@@ -102,6 +104,13 @@ export const MOUNT_OPTION_NAMES: readonly string[] = [
 ].sort();
 
 /** A bind mount: by its type, or (as the spec has it) by a bind/rbind option. */
+/** A bind mount's source as the kernel is given it: the spec makes a relative one relative to the
+ * bundle (the init's mounts, and criu's restore and its mountpoints, resolve it the same way). */
+export function bindSource(source: string | undefined, bundle: string): string {
+  const s = source ?? '';
+  return posix.isAbsolute(s) ? s : posix.join(bundle, s);
+}
+
 export function isBindMount(m: { type?: string; options?: readonly string[] }): boolean {
   return m.type === 'bind' || (parseMountOptions(m.options).flags & MS.BIND) !== 0;
 }

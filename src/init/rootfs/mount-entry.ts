@@ -1,13 +1,12 @@
 // One mount of the rootfs: find or create its destination inside the rootfs, mount onto the
 // destination's fd (/proc/self/fd/N, the kernel follows nothing), check the new mount landed
 // there, then apply propagation, bind-mount flags and recursive attributes to the new mount.
-import { posix } from 'node:path';
 import {
   closeFd, fdPath, fdRealPath, fstatx, isDir, mkdiratIfMissing, statfs, statfsToMsFlags, statxPath,
 } from '../../linux/fs.js';
 import { mount, mountSetattr, moveMount } from '../../linux/mount.js';
 import { O } from '../../linux/openat2.js';
-import { idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../linux/mount-options.js';
+import { bindSource, idmapKind, MOUNT_ATTR, MS, parseMountOptions, type ParsedMountOptions } from '../../linux/mount-options.js';
 import type { Mount } from '../../spec/types.js';
 import type { Ctx } from './plan.js';
 import { labelledData, labelMqueue } from './label.js';
@@ -50,7 +49,7 @@ export function toEntry(m: Mount, bundle: string, index: number): MountEntry {
   const source = m.source ?? '';
   return {
     dest: displayPath(m.destination), type: isBind ? 'bind' : (m.type ?? ''),
-    source: isBind && !posix.isAbsolute(source) ? posix.join(bundle, source) : source,
+    source: isBind ? bindSource(source, bundle) : source,
     opts, cleared, isBind, index, idmap: idmapKind(m),
   };
 }
