@@ -10,6 +10,7 @@ import { writeDescriptors } from '../criu/descriptors.js';
 import { dumpExternals } from '../criu/externals.js';
 import { criuFlagArgs, type CriuFlags } from '../criu/options.js';
 import { RuntsError } from '../errors.js';
+import { isWritable } from '../linux/fd.js';
 import { destroy } from './destroy.js';
 import { errNotRunning } from './errors.js';
 import { status } from './status.js';
@@ -23,7 +24,7 @@ export interface CheckpointOpts extends CriuFlags {
   leaveRunning: boolean; preDump: boolean;
   /** ADDRESS:PORT of a criu page server that receives the pages */
   pageServer?: string;
-  /** an fd of runts' caller that criu writes \0 to once the lazy-pages server is ready */
+  /** with lazyPages: an fd of runts' caller that criu writes \0 to once it serves the pages */
   statusFd?: number;
 }
 
@@ -34,20 +35,35 @@ export function criuDirs(imagePath: string, workPath?: string): { image: string;
   return { image, work: workPath ? made(workPath) : image };
 }
 
-function pageServerArgs(ps: string | undefined): string[] {
+/**
+ * --page-server ADDRESS:PORT: criu sends the pages there; with --lazy-pages criu itself serves
+ * them on PORT once the rest is dumped (criu's RPC, runc's way, uses no address then either).
+ */
+function pageServerArgs(ps: string | undefined, lazy: boolean): string[] {
   if (!ps) return [];
   const i = ps.lastIndexOf(':');
-  if (i < 0 || !/^\d+$/.test(ps.slice(i + 1))) throw new RuntsError('usage', `--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
-  return ['--page-server', '--address', ps.slice(0, i), '--port', ps.slice(i + 1)];
+  if (i < 1 || !/^\d+$/.test(ps.slice(i + 1))) throw new RuntsError('usage', `--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
+  return lazy ? ['--port', ps.slice(i + 1)] : ['--page-server', '--address', ps.slice(0, i), '--port', ps.slice(i + 1)];
 }
 
-function dumpArgs(o: CheckpointOpts, pid: number, image: string, work: string, extra: string[]): string[] {
-  const parent = o.parentPath ? ['--prev-images-dir', o.parentPath] : [];
+/** The caller's --status-fd when it counts (with --lazy-pages, as runc), checked: open for writing. */
+function statusFd(o: CheckpointOpts): number | undefined {
+  const fd = o.statusFd;
+  if (!o.lazyPages || fd === undefined || fd < 0) return undefined;
+  let writable: boolean;
+  try { writable = isWritable(fd); } catch (e) {
+    throw new RuntsError('usage', `invalid --status-fd argument ${fd}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (!writable) throw new RuntsError('usage', `invalid --status-fd argument ${fd}: not writable`);
+  return fd;
+}
+
+/** criu's options from runts' flags (each checked: bad ones fail before anything is made). */
+function flagArgs(o: CheckpointOpts, status: boolean): string[] {
   return [
-    o.preDump ? 'pre-dump' : 'dump', '-t', String(pid), '-D', image, '-W', work, '-o', 'dump.log', '-v4',
-    ...criuFlagArgs(o), ...parent, ...(o.preDump || o.parentPath ? ['--track-mem'] : []),
-    ...(o.leaveRunning && !o.preDump ? ['--leave-running'] : []), ...pageServerArgs(o.pageServer), ...extra,
-    ...(o.statusFd !== undefined ? ['--status-fd', '3'] : []),
+    ...criuFlagArgs(o), ...(o.parentPath ? ['--prev-images-dir', o.parentPath] : []), ...(o.preDump || o.parentPath ? ['--track-mem'] : []),
+    ...(o.leaveRunning && !o.preDump ? ['--leave-running'] : []), ...pageServerArgs(o.pageServer, o.lazyPages),
+    ...(status ? ['--status-fd', '3'] : []),
   ];
 }
 
@@ -57,10 +73,13 @@ export async function checkpoint(o: CheckpointOpts): Promise<void> {
   const st = status(dir, saved);
   if (st !== 'running' && st !== 'paused') throw errNotRunning();
   const bin = findCriu(o.criu);
+  const sfd = statusFd(o);
+  const flags = flagArgs(o, sfd !== undefined);
   const { image, work } = criuDirs(o.imagePath, o.workPath);
-  const extra = ['--root', saved.rootfs, ...freezeArgs(saved.cgroupPaths ?? {}), ...dumpExternals(saved.spec, saved.pid)];
+  const args = [o.preDump ? 'pre-dump' : 'dump', '-t', String(saved.pid), '-D', image, '-W', work, '-o', 'dump.log', '-v4', ...flags,
+    '--root', saved.rootfs, ...freezeArgs(saved.cgroupPaths ?? {}), ...dumpExternals(saved.spec, saved.pid)];
   writeDescriptors(image, saved.pid);
-  const fds = [0, 1, 2, ...(o.statusFd !== undefined ? [o.statusFd] : [])];
-  await runCriu(bin, dumpArgs(o, saved.pid, image, work, extra), fds, join(work, 'dump.log'), o.preDump ? 'pre-dump' : 'checkpoint');
+  const fds = [0, 1, 2, ...(sfd !== undefined ? [sfd] : [])];
+  await runCriu(bin, args, fds, join(work, 'dump.log'), o.preDump ? 'pre-dump' : 'checkpoint');
   if (!o.leaveRunning && !o.preDump) withLock(dir, () => destroy(dir, readSaved(o.root, o.id)));
 }

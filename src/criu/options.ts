@@ -7,7 +7,12 @@ export interface CriuFlags {
   autoDedup: boolean; lazyPages: boolean;
   /** --manage-cgroups-mode: soft (criu's default), full, strict or ignore */
   manageCgroupsMode?: string;
-  /** --empty-ns: namespaces created empty on restore ("network") */
+  /**
+   * --empty-ns: namespaces criu neither dumps nor restores the contents of ("network"). The
+   * network namespace always is, as with runc ("runc doesn't manage network devices"): its
+   * interfaces are its owner's to set up again, and a link criu cannot dump (a veth whose
+   * peer is outside) fails no checkpoint.
+   */
   emptyNs: string[];
 }
 
@@ -16,11 +21,10 @@ const CG_MODES = ['soft', 'full', 'strict', 'ignore'];
 export function criuFlagArgs(f: CriuFlags): string[] {
   const mode = f.manageCgroupsMode;
   if (mode && !CG_MODES.includes(mode)) throw new RuntsError('runtime', `invalid manage cgroups mode ${JSON.stringify(mode)} (soft, full, strict or ignore)`);
-  const args = [mode ? `--manage-cgroups=${mode}` : '--manage-cgroups'];
   for (const ns of f.emptyNs) {
     if (ns !== 'network') throw new RuntsError('runtime', `namespace ${JSON.stringify(ns)} is not supported by --empty-ns (only "network")`);
-    args.push('--empty-ns', 'net');
   }
+  const args = [mode ? `--manage-cgroups=${mode}` : '--manage-cgroups', '--empty-ns', 'net'];
   const bool: [boolean, string][] = [[f.tcpEstablished, '--tcp-established'], [f.extUnixSk, '--ext-unix-sk'],
     [f.shellJob, '--shell-job'], [f.fileLocks, '--file-locks'], [f.autoDedup, '--auto-dedup'], [f.lazyPages, '--lazy-pages']];
   return [...args, ...bool.filter(([on]) => on).map(([, a]) => a)];

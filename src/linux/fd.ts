@@ -7,7 +7,7 @@ import { isKind, RuntsError } from '../errors.js';
 import { sysError } from './errors.js';
 
 const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
-const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
+const F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, FD_CLOEXEC = 1, O_ACCMODE = 3;
 const LOCK_EX = 2, CLOSE_RANGE_CLOEXEC = 4, EBADF = 9, O_PATH = 0o10000000;
 
 const c = {
@@ -81,6 +81,11 @@ export function connectUnix(path: string): number {
 export function setCloexec(fd: number, on: boolean): void {
   const flags = check(c.fcntl(fd, F_GETFD, 0), 'fcntl F_GETFD');
   check(c.fcntl(fd, F_SETFD, on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC), 'fcntl F_SETFD');
+}
+
+/** Whether fd, open in this process, is open for writing (throws fcntl's error, e.g. EBADF). */
+export function isWritable(fd: number): boolean {
+  return (check(c.fcntl(fd, F_GETFL, 0), 'fcntl F_GETFL') & O_ACCMODE) !== constants.O_RDONLY;
 }
 
 /** Whether fd is open in this process. */

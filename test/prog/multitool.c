@@ -46,6 +46,13 @@
  *   multitool affinity            the CPUs this process may run on: "0,1,3"
  *   multitool personality         "personality 0xP machine M" (personality(0xffffffff), uname's machine)
  *   multitool mempolicy           "mode 0xM nodes 0,1" (get_mempolicy: mode with its flags; nodes empty for none)
+ *   multitool tcp-pair            a loopback TCP connection to a child of its own that echoes: sends 0, 1, 2, ...
+ *                                 every 0.1 s and prints each number echoed back, one a line ("errno NAME" on failure)
+ *   multitool unix-send PATH      a datagram socket connected to PATH (AF_UNIX): sends 0, 1, 2, ... every 0.1 s,
+ *                                 printing each once sent ("send errno NAME" when a send fails)
+ *   multitool unix-recv PATH      binds a datagram socket at PATH and prints each datagram it receives
+ *   multitool lock PATH           takes a write lock (fcntl F_SETLK) on PATH, prints "locked", then counts as count
+ *   multitool lockcheck PATH      who holds a lock on PATH (F_GETLK): "held PID" or "free"
  *   multitool hook FILE [N]       an OCI hook: appends one JSON line to FILE (argv, env, stdin, pid,
  *                                 cwd, open fds, mnt/pid/net ns links, mount points; and of the state's pid:
  *                                 root, exe, mnt ns, mount points), then exits with N (default 0)
@@ -65,6 +72,10 @@
 #include <sys/ptrace.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -653,6 +664,95 @@ static int cmd_hook(const char *file, int status)
 	return status;
 }
 
+/* Sleeps 0.1 s (through signals). */
+static void tick(void)
+{
+	struct timespec ts = { 0, 100000000 };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR) ;
+}
+
+static int fail_errno(const char *what)
+{
+	printf("%serrno %s\n", what, errname(errno));
+	return 1;
+}
+
+static int cmd_tcp_pair(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof a) || listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &len)) return fail_errno("");
+	fflush(stdout);
+	if (fork() == 0) {
+		int c = accept(l, NULL, NULL);
+		long v;
+		while (c >= 0 && read(c, &v, sizeof v) == sizeof v && write(c, &v, sizeof v) == sizeof v) ;
+		_exit(0);
+	}
+	close(l);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a)) return fail_errno("");
+	for (long i = 0;; i++) {
+		long v = -1;
+		if (write(s, &i, sizeof i) != sizeof i || read(s, &v, sizeof v) != sizeof v) return fail_errno("");
+		printf("%ld\n", v);
+		tick();
+	}
+}
+
+static int unix_addr(const char *path, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof *a);
+	a->sun_family = AF_UNIX;
+	snprintf(a->sun_path, sizeof a->sun_path, "%s", path);
+	return socket(AF_UNIX, SOCK_DGRAM, 0);
+}
+
+static int cmd_unix_send(const char *path)
+{
+	struct sockaddr_un a;
+	int s = unix_addr(path, &a);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a)) return fail_errno("");
+	for (long i = 0;; i++) {
+		char buf[32];
+		int n = snprintf(buf, sizeof buf, "%ld", i);
+		if (send(s, buf, n, 0) == n) printf("%ld\n", i);
+		else printf("send errno %s\n", errname(errno));
+		tick();
+	}
+}
+
+static int cmd_unix_recv(const char *path)
+{
+	struct sockaddr_un a;
+	int s = unix_addr(path, &a);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a)) return fail_errno("");
+	for (char buf[64];;) {
+		ssize_t n = recv(s, buf, sizeof buf - 1, 0);
+		if (n < 0) return fail_errno("");
+		buf[n] = 0;
+		printf("%s\n", buf);
+	}
+}
+
+static int cmd_lock(const char *path, int check)
+{
+	struct flock l = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 || fcntl(fd, check ? F_GETLK : F_SETLK, &l)) return fail_errno("");
+	if (check) {
+		if (l.l_type == F_UNLCK) printf("free\n");
+		else printf("held %d\n", (int)l.l_pid);
+		return 0;
+	}
+	printf("locked\n");
+	for (long i = 0;; i++) {
+		printf("%ld\n", i);
+		tick();
+	}
+}
+
 static int run(int argc, char **argv);
 
 static int cmd_alloc(long mb)
@@ -718,6 +818,11 @@ static int run(int argc, char **argv)
 	if (!strcmp(c, "affinity")) return cmd_affinity();
 	if (!strcmp(c, "personality")) return cmd_personality();
 	if (!strcmp(c, "mempolicy")) return cmd_mempolicy();
+	if (!strcmp(c, "tcp-pair")) return cmd_tcp_pair();
+	if (!strcmp(c, "unix-send") && argc > 1) return cmd_unix_send(argv[1]);
+	if (!strcmp(c, "unix-recv") && argc > 1) return cmd_unix_recv(argv[1]);
+	if (!strcmp(c, "lock") && argc > 1) return cmd_lock(argv[1], 0);
+	if (!strcmp(c, "lockcheck") && argc > 1) return cmd_lock(argv[1], 1);
 	if (!strcmp(c, "hook") && argc > 1) return cmd_hook(argv[1], argc > 2 ? atoi(argv[2]) : 0);
 	if (!strcmp(c, "echo")) {
 		for (int i = 1; i < argc; i++) printf("%s%s", i > 1 ? " " : "", argv[i]);
