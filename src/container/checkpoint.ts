@@ -43,7 +43,8 @@ function pageServerArgs(ps: string | undefined, lazy: boolean): string[] {
   if (!ps) return [];
   const i = ps.lastIndexOf(':');
   if (i < 1 || !/^\d+$/.test(ps.slice(i + 1))) throw new RuntsError('usage', `--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
-  return lazy ? ['--port', ps.slice(i + 1)] : ['--page-server', '--address', ps.slice(0, i), '--port', ps.slice(i + 1)];
+  const addr = ps.slice(0, i).replace(/^\[(.*)\]$/, '$1'); // [::1]:PORT
+  return lazy ? ['--port', ps.slice(i + 1)] : ['--page-server', '--address', addr, '--port', ps.slice(i + 1)];
 }
 
 /** The caller's --status-fd when it counts (with --lazy-pages, as runc), checked: open for writing. */

@@ -9,7 +9,7 @@
 // - lock: --file-locks, a write lock the container holds on a bind-mounted file: refused without
 //   the flag, free while checkpointed, held by the restored init after the restore;
 // - pages: --page-server, the pages go to a `criu page-server`, the rest to the image dir;
-//   the two put together are restored;
+//   the two put together are restored; a --page-server without ADDRESS: is refused;
 // - lazy: --lazy-pages with --page-server and --status-fd as runc's checkpoint.bats: the status fd
 //   gets \0 once the dump serves its pages, a `criu lazy-pages` daemon pulls them for a restore
 //   --lazy-pages under a new id; the checkpoint ends once every page went, the count goes on; a
@@ -110,6 +110,7 @@ function sections(share: string, b: Bundles): Record<Section, string[]> {
     ],
     pages: [
       ...started(share, 'pages', b.count),
+      `step pages-bad $RT checkpoint --page-server 27270 ${img('pages0')} ${id('pages')}`,
       'mkdir -p /tmp/img-pagesrv',
       // -d: criu returns once the page server listens; it serves one dump and exits
       'step pages-server criu page-server -d --images-dir /tmp/img-pagesrv --port 27270 -o pagesrv.log -v4',
@@ -229,6 +230,8 @@ const checks: Record<Section, (c: Checks) => void> = {
     c.t.equal(c.s('lock-held').out.trim(), `held ${pid}`, 'the restored init holds the lock again');
   },
   pages: (c) => {
+    c.t.equal(c.s('pages-bad').rc, 1, '--page-server without an address is refused');
+    c.t.match(c.s('pages-bad').err, /--page-server/, `and said so: ${c.s('pages-bad').err.trim()}`);
     c.t.equal(c.s('pages-server').rc, 0, `criu page-server: ${c.s('pages-server').err}`);
     c.ok('pages-ckpt', 'checkpoint --page-server');
     c.t.notMatch(c.s('pages-local').out, /pages-\d+\.img/, `no pages in the image dir (${c.s('pages-local').out.split('\n').length} files)`);
