@@ -7,14 +7,16 @@ import { exitCode, waitChild } from '../linux/process.js';
 import { RuntsError } from '../errors.js';
 
 /** The last error criu wrote to its log (lines "Error (file:line): ..."), if any, but its closing
- * summary ("Dumping FAILED.") and a helper's exit status, which say nothing of the cause. */
+ * summary ("Dumping FAILED.") and a helper's exit status, which say nothing of the cause; one
+ * that names the option that would have let it through ("consider using --tcp-established
+ * option") first, as the later ones follow from it ("Dump files (pid: N) failed"). */
 export function lastCriuError(log: string): string | undefined {
   let text: string;
   try { text = readFileSync(log, 'utf8'); } catch { return undefined; }
   const errors = text.split('\n').filter((l) => /\bError \(/.test(l))
     .map((l) => l.replace(/^.*?Error \([^)]*\):\s*/, '').trim())
     .filter((l) => !/FAILED\.?$|^exited, status=/.test(l));
-  return errors.at(-1);
+  return errors.find((l) => /\b(consider using|you can try) (the )?--/i.test(l)) ?? errors.at(-1);
 }
 
 /** Runs criu with args; fds[i] becomes its fd i (0-2: runts' own stdio). Throws criu's error. */
