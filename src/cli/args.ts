@@ -4,8 +4,9 @@
 // is an error, each in Go's words. (yargs-parser did this until it was a tenth of a `runts start`.)
 import { RuntsError } from '../errors.js';
 
-/** 'number' is an unsigned integer: runc's numeric flags (--preserve-fds) are Go uints. */
-export type OptType = 'string' | 'boolean' | 'number' | 'array';
+/** 'number' is an unsigned integer: runc's numeric flags (--preserve-fds) are Go uints; 'int' a
+ * signed one (checkpoint's --status-fd, default -1). */
+export type OptType = 'string' | 'boolean' | 'number' | 'int' | 'array';
 export interface OptDef { type: OptType; alias?: string; default?: unknown; describe?: string }
 export type OptSpec = Record<string, OptDef>;
 
@@ -19,6 +20,9 @@ const GO_BOOL: Record<string, boolean> = {
   0: false, f: false, F: false, FALSE: false, false: false, False: false,
 };
 
+/** What Go's ParseUint and ParseInt take (in decimal). */
+const NUMERIC: Partial<Record<OptType, RegExp>> = { number: /^\d+$/, int: /^[+-]?\d+$/ };
+
 /** The value of one use of an option, converted as Go's flag package does. */
 function convert(def: OptDef, name: string, value: string | undefined): unknown {
   if (def.type === 'boolean') {
@@ -27,8 +31,9 @@ function convert(def: OptDef, name: string, value: string | undefined): unknown 
     return GO_BOOL[value];
   }
   if (value === undefined) throw new RuntsError('usage', `flag needs an argument: -${name}`);
-  if (def.type === 'number' && !/^\d+$/.test(value)) throw new RuntsError('usage', `invalid value "${value}" for flag -${name}: parse error`);
-  return def.type === 'number' ? Number(value) : value;
+  const numeric = NUMERIC[def.type];
+  if (numeric && !numeric.test(value)) throw new RuntsError('usage', `invalid value "${value}" for flag -${name}: parse error`);
+  return numeric ? Number(value) : value;
 }
 
 export interface Parsed { opts: Record<string, unknown>; args: string[] }

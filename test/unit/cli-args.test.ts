@@ -5,6 +5,7 @@ import { parseSignal } from '../../src/cli/signal.js';
 const spec: OptSpec = {
   bundle: { type: 'string', alias: 'b', default: '' }, 'no-subreaper': { type: 'boolean' },
   'preserve-fds': { type: 'number', default: 0 }, env: { type: 'array', alias: 'e' },
+  'status-fd': { type: 'int', default: -1 },
 };
 
 t.test('Go flag forms: -long and --long, = or separate value', async (t) => {
@@ -12,6 +13,14 @@ t.test('Go flag forms: -long and --long, = or separate value', async (t) => {
   t.equal(parseArgs(['-bundle=/x', 'id'], spec).opts.bundle, '/x');
   t.equal(parseArgs(['-b', '/y', 'id'], spec).opts.bundle, '/y');
   t.equal(parseArgs(['--preserve-fds', '2', 'id'], spec).opts['preserve-fds'], 2);
+});
+
+t.test('numbers: Go uints and ints', async (t) => {
+  t.equal(parseArgs(['id'], spec).opts['status-fd'], -1, 'an int\'s default');
+  t.equal(parseArgs(['--status-fd', '-1', 'id'], spec).opts['status-fd'], -1, 'a negative int, a separate value');
+  t.equal(parseArgs(['--status-fd=+5', 'id'], spec).opts['status-fd'], 5);
+  t.throws(() => parseArgs(['--status-fd', 'x', 'id'], spec), /^invalid value "x" for flag -status-fd: parse error$/);
+  t.throws(() => parseArgs(['--preserve-fds', '-1', 'id'], spec), /^invalid value "-1" for flag -preserve-fds: parse error$/, 'a uint is not negative');
 });
 
 t.test('options stop at the first positional', async (t) => {

@@ -36,7 +36,7 @@ export const checkpointCmd: Command = {
     'parent-path': { type: 'string', describe: 'path for previous criu image files in pre-dump (relative to the image path)' },
     'leave-running': { type: 'boolean', describe: 'leave the process running after checkpointing' },
     'page-server': { type: 'string', describe: 'ADDRESS:PORT of the page server' },
-    'status-fd': { type: 'number', describe: 'criu writes \\0 to this FD once lazy-pages is ready' },
+    'status-fd': { type: 'int', default: -1, describe: 'criu writes \\0 to this FD once lazy-pages is ready' },
     'pre-dump': { type: 'boolean', describe: 'dump the container\'s memory information only, leave the container running after this' },
   },
   run: (g, o, [id]) => checkpoint({
