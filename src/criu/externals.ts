@@ -29,15 +29,18 @@ export function dumpExternals(spec: Spec, pid: number): string[] {
   return args;
 }
 
-/** criu restore's arguments; fds it must be given from fd `first` on (the caller closes them). */
-export function restoreExternals(spec: Spec, bundle: string, first: number): { args: string[]; fds: number[] } {
-  const args = binds(spec).flatMap((m) => ['--ext-mount-map', `${m.destination}:${bindSource(m.source, bundle)}`]);
-  if (spec.linux?.maskedPaths?.length) args.push('--ext-mount-map', `${DEV_NULL}:${DEV_NULL}`);
-  const fds: number[] = [];
+export interface RestoreExternals { extMnt: { key: string; val: string }[]; inheritFd: { key: string; fd: number }[]; fds: number[] }
+
+/** criu restore's externals: its ext_mnt and inherit_fd entries, and the fds it must be given
+ * from its fd `first` on (the caller closes them). */
+export function restoreExternals(spec: Spec, bundle: string, first: number): RestoreExternals {
+  const extMnt = binds(spec).map((m) => ({ key: m.destination, val: bindSource(m.source, bundle) }));
+  if (spec.linux?.maskedPaths?.length) extMnt.push({ key: DEV_NULL, val: DEV_NULL });
+  const ext: RestoreExternals = { extMnt, inheritFd: [], fds: [] };
   const net = netnsPath(spec);
   if (net) {
-    fds.push(openSync(net, 'r'));
-    args.push('--inherit-fd', `fd[${first}]:${NET_KEY}`);
+    ext.fds.push(openSync(net, 'r'));
+    ext.inheritFd.push({ key: NET_KEY, fd: first });
   }
-  return { args, fds };
+  return ext;
 }
