@@ -103,11 +103,11 @@ async function criuRestore(o: RestoreOpts, m: Made, notify: (n: Notify) => void)
  * failure nothing is left behind. */
 async function restoreContainer(o: RestoreOpts): Promise<{ saved: Saved; proxy?: ProxyConsole }> {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
-  findCriu(o.criu);
-  checkImage(o.imagePath);
-  const console = openRestoreConsole(spec, o);
+  const console = openRestoreConsole(spec, o); // runc's console rules come first
   let dir: string | undefined, pid = 0, cgroup: CgroupManager | undefined;
   try {
+    findCriu(o.criu);
+    checkImage(o.imagePath);
     dir = makeStateDir(o.root, o.id);
     const base: SavedBase = { id: o.id, bundle, rootfs, spec, systemdCgroup: o.systemdCgroup, created: new Date().toISOString() };
     const cg = cgroup = createCgroup(o.id, spec, o.systemdCgroup);
