@@ -31,17 +31,17 @@ export interface SwrkRequest {
 }
 
 const MAX_MESSAGE = 64 * 1024;
+const closeAll = (fds: number[]) => fds.forEach((fd) => closeSync(fd));
 
 /** Reads criu's messages until the response to the request; answers each notification. */
 async function converse(sock: number, r: SwrkRequest): Promise<CriuResp> {
   for (;;) {
     const { data, fds } = await recvMessage(sock, MAX_MESSAGE, 'criu\'s rpc socket');
-    if (!data.length) { fds.forEach((fd) => closeSync(fd)); return {}; } // criu exited: its status and log say why
-    const resp = decode(criuResp, data) as CriuResp;
-    if (resp.type !== REQ.NOTIFY || !resp.success) { fds.forEach((fd) => closeSync(fd)); return resp; }
+    const resp = (data.length ? decode(criuResp, data) : {}) as CriuResp; // none: criu exited (its status and log say why)
+    if (resp.type !== REQ.NOTIFY || !resp.success) { closeAll(fds); return resp; }
     try {
       await r.notify({ script: resp.notify?.script ?? '', pid: resp.notify?.pid, fds });
-    } finally { fds.forEach((fd) => closeSync(fd)); }
+    } finally { closeAll(fds); }
     writeSync(sock, encode(criuReq, { type: REQ.NOTIFY, notifySuccess: true }));
   }
 }
@@ -63,6 +63,14 @@ export async function criuSwrk(r: SwrkRequest): Promise<CriuResp> {
   const status = exitCode(await waitChild(pid));
   if (failure) throw failure;
   if (resp.success && resp.type === r.type && status === 0) return resp;
-  const why = resp.crErrmsg || lastCriuError(r.log) || (status ? `criu exited with status ${status}` : `criu answered ${resp.success === false ? `errno ${resp.crErrno ?? 0}` : 'nothing'}`);
-  throw criuError(r.what, why, r.log);
+  throw criuError(r.what, failureText(resp, status, r.log), r.log);
+}
+
+/** Why criu failed: its own message, else its log's last error, else its status or errno. */
+function failureText(resp: CriuResp, status: number, log: string): string {
+  if (resp.crErrmsg) return resp.crErrmsg;
+  const logged = lastCriuError(log);
+  if (logged) return logged;
+  if (status) return `criu exited with status ${status}`;
+  return resp.success === false ? `criu failed with errno ${resp.crErrno ?? 0}` : 'criu answered nothing';
 }

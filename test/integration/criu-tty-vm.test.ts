@@ -4,7 +4,8 @@
 // until the pty hangs up); it is checkpointed, then restored `restore -d --console-socket` with a
 // new receiver: criu makes a new pty pair for the restored slave (criu_opts' orphan_pts_master)
 // and sends its master over the RPC socket, the runtime sends it on to the console socket, and
-// the count goes on on the new master. Then state, kill and delete on the restored container.
+// the count goes on on the new master. Then state, kill and delete on the restored container;
+// the image restored again in the foreground under script(1), the runtime proxying its terminal.
 // The run and the checkpoint are runc's when runts is tested: runts checkpoints through criu's
 // command line, which has no orphan_pts_master, and criu 3.17 then refuses to dump the
 // container's /dev/console (a bind of a pty whose master is outside the dump: "tty: Unable to
@@ -72,6 +73,13 @@ function script(share: string, bundle: string, plain: string, confined: string):
     `step stopped $RT state ${id}`,
     `step delete $RT delete ${id}`,
     `step deleted $RT state ${id}`,
+    // a foreground restore of the terminal under script(1): the runtime proxies its own terminal
+    `( sleep 100000 | script -qec "$RT restore ${img} --bundle ${bundle} ${id}-fg; echo rc=\\$?" /dev/null > ${share}/fg.out 2>&1 ) &`,
+    waitLines(`${share}/fg.out`, 5),
+    `step fgstate $RT state ${id}-fg`,
+    `step fgkill $RT kill ${id}-fg KILL`,
+    `for i in $(seq 300); do grep -q rc= ${share}/fg.out && break; sleep 0.1; done`,
+    `step fggone $RT state ${id}-fg`,
     // --lsm-profile: a container confined by profile A, checkpointed, restored under profile B
     `step aaload ${VM_CACHE}/apparmor/sbin/apparmor_parser --replace --skip-cache ${share}/profile`,
     piped(share, 'aarun', `run -d --pid-file /tmp/aarun.pid --bundle ${confined} ${id}-aa`),
@@ -91,7 +99,7 @@ function script(share: string, bundle: string, plain: string, confined: string):
 }
 
 /** The numbers the counter wrote to the pty (lines end in \r\n on a terminal). */
-const numbers = (text: string) => text.split('\n').slice(1).map((l) => l.replace(/\r$/, '')).filter((l) => /^\d+$/.test(l)).map(Number);
+const numbers = (text: string) => text.split('\n').slice(1).map((l) => l.replace(/\r+$/, '')).filter((l) => /^\d+$/.test(l)).map(Number);
 
 t.test('checkpoint and restore of a terminal container, in the VM', { skip: vmSkipReason() || criuSkip() }, async (t) => {
   const h = new Harness(t);
@@ -129,6 +137,12 @@ t.test('checkpoint and restore of a terminal container, in the VM', { skip: vmSk
   t.match(s('stopped').out, /"status": "stopped"/, 'stopped after kill');
   t.equal(s('delete').rc, 0, `delete: ${s('delete').err}`);
   t.equal(s('deleted').rc, 1, 'deleted');
+
+  const fg = readStep(h.dir, 'fg', 'out'), fgCount = numbers(fg);
+  t.ok(fgCount.length >= 4 && fgCount[0] >= Math.max(...before), `a foreground restore: the count goes on on the runtime's terminal (${fg.slice(0, 120)})`);
+  t.match(s('fgstate').out, /"status": "running"/, `state of the foreground restore: ${s('fgstate').err}`);
+  t.match(fg, /rc=137/, 'it exits with the init\'s status (SIGKILL)');
+  t.equal(s('fggone').rc, 1, 'and deletes the container');
 
   t.equal(s('aaload').rc, 0, `apparmor_parser loaded the profiles: ${s('aaload').err}`);
   t.equal(s('aabefore').out.trim(), `${PROFILE} (enforce)`, `the container runs confined by its profile: ${s('aabefore').err}`);
