@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { findCriu } from '../criu/find.js';
 import { cgroupRoots } from '../criu/cgroups.js';
 import { inheritPipes } from '../criu/descriptors.js';
-import { restoreExternals } from '../criu/externals.js';
+import { restoreExternals, type RestoreExternals } from '../criu/externals.js';
 import { criuFlagOpts, type CriuFlags } from '../criu/options.js';
 import { REQ, type CriuOpts } from '../criu/rpc-schema.js';
 import { criuSwrk, type Notify } from '../criu/swrk.js';
@@ -63,12 +63,13 @@ function notifications(m: Made, saved: Saved): (n: Notify) => void {
   };
 }
 
-/** The restore request's criu_opts but for the image and work dir fds. */
-function requestOpts(o: RestoreOpts, m: Made, root: string, image: string): Omit<CriuOpts, 'imagesDirFd'> {
+/** The restore request's criu_opts: dirs are the image and work dirs' fds, ext the externals. */
+function requestOpts(o: RestoreOpts, m: Made, root: string, dirs: number[], ext: RestoreExternals, image: string): CriuOpts {
   return {
-    logLevel: 4, logFile: 'restore.log', root, rstSibling: true, evasiveDevices: true, notifyScripts: true,
-    orphanPtsMaster: newPtyMaster(m.base.spec, o) || undefined, ...criuFlagOpts(o), cgRoot: cgroupRoots(m.cg.paths()),
-    inheritFd: inheritPipes(image), lsmProfile: o.lsmProfile || undefined, lsmMountContext: o.lsmMountContext || undefined,
+    imagesDirFd: dirs[0], workDirFd: dirs[1], logLevel: 4, logFile: 'restore.log', root, rstSibling: true,
+    evasiveDevices: true, notifyScripts: true, orphanPtsMaster: newPtyMaster(m.base.spec, o) || undefined, ...criuFlagOpts(o),
+    cgRoot: cgroupRoots(m.cg.paths()), extMnt: ext.extMnt, joinNs: ext.joinNs, inheritFd: [...ext.inheritFd, ...inheritPipes(image)],
+    lsmProfile: o.lsmProfile || undefined, lsmMountContext: o.lsmMountContext || undefined,
   };
 }
 
@@ -80,22 +81,24 @@ async function criuRestore(o: RestoreOpts, m: Made, notify: (n: Notify) => void)
   const { spec, bundle, rootfs } = m.base, root = join(m.dir, 'criu-root');
   makeMountpoints(rootfs, bundle, spec.mounts ?? []);
   mkdirSync(root, { mode: 0o700 });
-  mount(rootfs, root, '', MS.BIND | MS.REC);
   const ext = restoreExternals(spec, bundle, 4); // criu's fds 0-2 are runts', 3 its socket
-  const dirs = [openDir(image), openDir(work)];
+  const fds = [...ext.fds];
+  let mounted = false;
   try {
-    const base = requestOpts(o, m, root, image);
-    const opts: CriuOpts = { ...base, imagesDirFd: dirs[0], workDirFd: dirs[1], extMnt: ext.extMnt, inheritFd: [...ext.inheritFd, ...base.inheritFd ?? []] };
+    fds.push(openDir(image), openDir(work));
+    mount(rootfs, root, '', MS.BIND | MS.REC);
+    mounted = true;
     const resp = await criuSwrk({
-      bin: findCriu(o.criu), type: REQ.RESTORE, opts, fds: ext.fds, log: join(work, 'restore.log'), what: 'restore', notify,
+      bin: findCriu(o.criu), type: REQ.RESTORE, opts: requestOpts(o, m, root, fds.slice(-2), ext, image), fds: ext.fds,
+      log: join(work, 'restore.log'), what: 'restore', notify,
       started: o.systemdCgroup ? (pid) => { m.cg.apply(pid); m.cg.applyDevices(); } : undefined,
     });
     const pid = resp.restore?.pid ?? 0;
     if (!(pid > 0)) throw new RuntsError('runtime', 'restore: criu answered without the restored pid');
     return pid;
   } finally {
-    [...dirs, ...ext.fds].forEach((fd) => closeSync(fd));
-    umount2(root, MNT_DETACH);
+    fds.forEach((fd) => closeSync(fd));
+    if (mounted) umount2(root, MNT_DETACH);
   }
 }
 

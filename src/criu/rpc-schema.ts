@@ -5,6 +5,7 @@ import type { Schema } from './protobuf.js';
 
 const extMountMap: Schema = { key: { n: 1, kind: 'string' }, val: { n: 2, kind: 'string' } };
 const inheritFd: Schema = { key: { n: 1, kind: 'string' }, fd: { n: 2, kind: 'int32' } };
+const joinNamespace: Schema = { ns: { n: 1, kind: 'string' }, nsFile: { n: 2, kind: 'string' } };
 const cgroupRoot: Schema = { ctrl: { n: 1, kind: 'string' }, path: { n: 2, kind: 'string' } };
 
 const criuOpts: Schema = {
@@ -28,6 +29,7 @@ const criuOpts: Schema = {
   manageCgroupsMode: { n: 34, kind: 'uint32' },
   external: { n: 37, kind: 'string', repeated: true },
   emptyNs: { n: 38, kind: 'uint32' },
+  joinNs: { n: 39, kind: joinNamespace, repeated: true },
   lazyPages: { n: 48, kind: 'bool' },
   orphanPtsMaster: { n: 50, kind: 'bool' },
   lsmProfile: { n: 53, kind: 'string' },
@@ -61,7 +63,8 @@ export interface CriuOpts {
   fileLocks?: boolean; autoDedup?: boolean; lazyPages?: boolean; notifyScripts?: boolean;
   rstSibling?: boolean; orphanPtsMaster?: boolean; manageCgroups?: boolean; manageCgroupsMode?: number;
   emptyNs?: number; extMnt?: { key: string; val: string }[]; cgRoot?: { ctrl?: string; path: string }[];
-  inheritFd?: { key: string; fd: number }[]; external?: string[]; lsmProfile?: string; lsmMountContext?: string;
+  inheritFd?: { key: string; fd: number }[]; external?: string[]; joinNs?: { ns: string; nsFile: string }[];
+  lsmProfile?: string; lsmMountContext?: string;
 }
 
 export interface CriuResp {

@@ -10,7 +10,8 @@
 // command line, which has no orphan_pts_master, and criu 3.17 then refuses to dump the
 // container's /dev/console (a bind of a pty whose master is outside the dump: "tty: Unable to
 // find a master for /0"); a terminal checkpoint needs criu's RPC (README's not-there-yet list).
-// Errors: a terminal restore -d without --console-socket, a --console-socket without a terminal
+// A container in a UTS namespace joined by path is restored into it again (criu's join_ns, as
+// runc). Errors: a terminal restore -d without --console-socket, a --console-socket without a terminal
 // (runc's texts). --lsm-profile (the VM boots with AppArmor, as lsm-apparmor.test.ts): a
 // container confined by a profile, checkpointed and restored with --lsm-profile naming another,
 // runs under that one (criu 3.17 rewrites only a profile the dump recorded: an unconfined
@@ -28,6 +29,7 @@ import type { Spec } from '../../src/spec/types.js';
 
 const NETNS = '/run/netns/rtst-criu-tty';
 const PROFILE = 'rtst-criu-aa';
+const UTS = '/run/rtst-ns/uts';
 /** Profiles A and B: everything allowed (criu traces and restores the confined process). */
 const PROFILE_TEXT = ['', '-b'].map((x) => `profile ${PROFILE}${x} flags=(attach_disconnected,mediate_deleted) {
   file,
@@ -52,7 +54,7 @@ const receiver = (share: string, name: string) =>
 /** The runtime that runs and checkpoints the terminal container (see above). */
 const CK = IS_RUNC ? '$RT' : 'runc --root /run/rtst-ck';
 
-function script(share: string, bundle: string, plain: string, confined: string): string {
+function script(share: string, bundle: string, plain: string, confined: string, joined: string): string {
   const id = `${ID_PREFIX}criu-tty`;
   const img = '--image-path /tmp/img-tty --work-path /tmp/work-tty';
   return steps(share, [
@@ -90,6 +92,16 @@ function script(share: string, bundle: string, plain: string, confined: string):
     waitLines(`${share}/aarst.out`, 3),
     'step aaafter sh -c "cat /proc/$(cat /tmp/aarst.pid)/attr/current"',
     `step aadelete $RT delete --force ${id}-aa`,
+    // a UTS namespace joined by path: the restored init joins it again (criu's join_ns), as runc
+    'mkdir -p /run/rtst-ns && mount -t tmpfs tmpfs /run/rtst-ns && mount --make-private /run/rtst-ns',
+    `step nsmake sh -c "touch ${UTS} && unshare --uts=${UTS} hostname rtst-joined"`,
+    piped(share, 'nsrun', `run -d --bundle ${joined} ${id}-ns`),
+    waitLines(`${share}/nsrun.out`, 3),
+    `step nsckpt $RT checkpoint --image-path /tmp/img-ns --work-path /tmp/work-ns ${id}-ns`,
+    piped(share, 'nsrst', `restore -d --pid-file /tmp/nsrst.pid --image-path /tmp/img-ns --work-path /tmp/work-ns --bundle ${joined} ${id}-ns`),
+    waitLines(`${share}/nsrst.out`, 3),
+    `step nsinode sh -c "stat -L -c %i ${UTS} /proc/$(cat /tmp/nsrst.pid)/ns/uts"`,
+    `step nsdelete $RT delete --force ${id}-ns`,
     `step lsmarg $RT restore --lsm-mount-context`,
     `step noconsole $RT restore -d ${img} --bundle ${bundle} ${id}-e`,
     `step noconsole-gone $RT state ${id}-e`,
@@ -109,8 +121,13 @@ t.test('checkpoint and restore of a terminal container, in the VM', { skip: vmSk
   const bundle = h.bundle(['count'], (s) => { netns(s); s.process!.terminal = true; }).dir;
   const plain = h.bundle(['count'], netns).dir;
   const confined = h.bundle(['count'], (s) => { netns(s); s.process!.apparmorProfile = PROFILE; }).dir;
+  const joined = h.bundle(['count'], (s) => {
+    netns(s);
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'uts' ? { type: 'uts', path: UTS } : n));
+    delete s.hostname; // the joined namespace's, not the container's to set
+  }).dir;
   writeFileSync(join(h.dir, 'profile'), PROFILE_TEXT);
-  const vm = runInVm(h.dir, script(h.dir, bundle, plain, confined), { append: ['apparmor=1', 'security=apparmor'], timeoutMs: 600_000 });
+  const vm = runInVm(h.dir, script(h.dir, bundle, plain, confined, joined), { append: ['apparmor=1', 'security=apparmor'], timeoutMs: 600_000 });
   t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
   const s = (n: string) => readStep(h.dir, n);
   const out = (n: string) => readStep(h.dir, n, 'out');
@@ -151,6 +168,13 @@ t.test('checkpoint and restore of a terminal container, in the VM', { skip: vmSk
   t.equal(s('aaafter').out.trim(), `${PROFILE}-b (enforce)`, `the restored init runs under the profile --lsm-profile names: ${s('aaafter').err}`);
   t.ok(numbers('\n' + readStep(h.dir, 'aarst', 'out')).length >= 3, 'and counts on');
   t.equal(s('aadelete').rc, 0, `delete --force: ${s('aadelete').err}`);
+  t.equal(s('nsmake').rc, 0, `a UTS namespace bound at ${UTS}: ${s('nsmake').err}`);
+  t.equal(s('nsckpt').rc, 0, `checkpoint of a container in a joined UTS namespace: ${s('nsckpt').err}`);
+  t.equal(readStep(h.dir, 'nsrst', 'rc').trim(), '0', `its restore: ${readStep(h.dir, 'nsrst', 'out').slice(0, 300)}`);
+  const inodes = s('nsinode').out.trim().split('\n');
+  t.ok(inodes.length === 2 && inodes[0] === inodes[1], `the restored init is in the joined UTS namespace again (${inodes.join(' vs ')}) ${s('nsinode').err}`);
+  t.equal(s('nsdelete').rc, 0, `delete --force: ${s('nsdelete').err}`);
+
   // Podman probes `restore --lsm-mount-context` and looks for urfave/cli's text
   t.match(s('lsmarg').err, /flag needs an argument: -lsm-mount-context/, 'restore knows --lsm-mount-context');
   t.equal(s('noconsole').rc, 1, 'a terminal restore -d without --console-socket fails');
