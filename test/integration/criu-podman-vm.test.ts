@@ -10,7 +10,7 @@
 // Podman reads from the image); `checkpoint --pre-checkpoint` then `--with-previous` (the
 // runtime's --pre-dump, then --parent-path), restored; `checkpoint --export`, then `restore
 // --import` under a new name: the new container's count goes on from the export, in a cgroup of
-// its own; `podman rm -f` of both leaves no container, conmon, runtime state or cgroup.
+// its own; `podman rm -f` of both leaves no container, conmon, runtime state, cgroup or mount.
 // What Podman asks of the runtime: `checkpoint --help` exiting 0 before each checkpoint and
 // restore (its probe: does the runtime checkpoint?); `checkpoint --image-path --work-path
 // [--leave-running | --pre-dump | --parent-path ../pre-checkpoint] ID`, `delete --force` after a
@@ -76,12 +76,13 @@ function script(share: string, runtime: string): string {
     count(P, NAME, 'N'), waitMore(P, NAME, 'N', 5),
     `step log2 ${P} logs ${NAME}`,
     // 3. a pre-checkpoint (the runtime's --pre-dump; it goes on), a checkpoint on top of it
-    // (--with-previous: the runtime's --parent-path), restore: the count goes on
+    // (--with-previous: the runtime's --parent-path), restore: the count goes on. Both with
+    // --tcp-established and --file-locks, which Podman passes on to the runtime (conmon for restore)
     `step precp ${P} container checkpoint --pre-checkpoint ${NAME}`,
     `step prestate ${P} inspect --format '{{.State.Status}}' ${NAME}`,
-    `step ckptprev ${P} container checkpoint --with-previous ${NAME}`,
+    `step ckptprev ${P} container checkpoint --with-previous --tcp-established --file-locks ${NAME}`,
     count(P, NAME, 'N'),
-    `step restore2 ${P} container restore ${NAME}`,
+    `step restore2 ${P} container restore --tcp-established --file-locks ${NAME}`,
     waitMore(P, NAME, 'N', 5),
     `step log4 ${P} logs ${NAME}`,
     // 4. --export (the container stops), --import under a new name: its count goes on from there
@@ -101,6 +102,8 @@ function script(share: string, runtime: string): string {
     `step rtlist ${BIN} list -q`,
     // the containers' cgroups (Podman's cgroupfs manager: libpod_parent/libpod-ID)
     "step cgroups find /sys/fs/cgroup -type d -name 'libpod-*'",
+    // the containers' mounts (their /dev/shm tmpfs in the storage, the runtime's) under the VM's /run
+    `step mounts sh -c "grep -E ' (${DIR}|/run/runts|/run/runc)' /proc/mounts || true"`,
     `step rmi ${P} rmi ${IMAGE}`,
     // criu's logs, for the failures' messages
     `find ${DIR} /tmp \\( -name dump.log -o -name restore.log \\) 2>/dev/null | while read f; do cp "$f" ${share}/criu-$(basename "$f"); done`,
@@ -165,8 +168,8 @@ t.test('Podman checkpoint and restore, in the VM', { skip: vmSkipReason() || cri
 
   ok('precp', 'podman container checkpoint --pre-checkpoint', `\n${criuLog('dump')}`);
   t.equal(s('prestate').out.trim(), 'running', 'a pre-checkpoint leaves it running');
-  ok('ckptprev', 'podman container checkpoint --with-previous', `\n${criuLog('dump')}`);
-  ok('restore2', 'podman container restore of a checkpoint with a previous one', `\n${criuLog('restore')}`);
+  ok('ckptprev', 'podman container checkpoint --with-previous --tcp-established --file-locks', `\n${criuLog('dump')}`);
+  ok('restore2', 'podman container restore --tcp-established --file-locks of a checkpoint with a previous one', `\n${criuLog('restore')}`);
   const l4 = numbers(s('log4').out);
   t.ok(l4.length >= l2.length + 5 && consecutive(l4), `pre-checkpoint, checkpoint, restore: the count goes on (${l4.length} lines, ..${l4.slice(-2).join(',')})`);
 
@@ -185,4 +188,5 @@ t.test('Podman checkpoint and restore, in the VM', { skip: vmSkipReason() || cri
   t.equal(s('conmon').out.trim(), '0', 'no conmon left');
   t.equal(s('rtlist').out.trim(), '', `no container left in the runtime's state: ${s('rtlist').err.trim()}`);
   t.equal(s('cgroups').out.trim(), '', 'no container cgroup left', { skip: runcCgroupSkip });
+  t.equal(s('mounts').out.trim(), '', 'no container mount left');
 });
