@@ -189,4 +189,5 @@ t.test('Podman checkpoint and restore, in the VM', { skip: vmSkipReason() || cri
   t.equal(s('rtlist').out.trim(), '', `no container left in the runtime's state: ${s('rtlist').err.trim()}`);
   t.equal(s('cgroups').out.trim(), '', 'no container cgroup left', { skip: runcCgroupSkip });
   t.equal(s('mounts').out.trim(), '', 'no container mount left');
+  ok('rmi', 'podman rmi');
 });
