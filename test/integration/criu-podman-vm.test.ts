@@ -11,11 +11,14 @@
 // runtime's --pre-dump, then --parent-path), restored; `checkpoint --export`, then `restore
 // --import` under a new name: the new container's count goes on from the export, in a cgroup of
 // its own; `podman rm -f` of both leaves no container, conmon, runtime state, cgroup or mount.
-// What Podman asks of the runtime: `checkpoint --help` exiting 0 before each checkpoint and
-// restore (its probe: does the runtime checkpoint?); `checkpoint --image-path --work-path
-// [--leave-running | --pre-dump | --parent-path ../pre-checkpoint] ID`, `delete --force` after a
-// checkpoint that stops it; conmon's `restore --bundle --pid-file --detach --image-path
-// --work-path ID`. RTST_PODMAN_TRACE=1 gives Podman a wrapper as its runtime that records them
+// What Podman checks before each checkpoint and restore: criu at least 3.11 (go-criu's VERSION
+// request to `criu swrk`; 3.16 into a pod) and the runtime's `checkpoint --help` exiting 0; before a
+// restore into a pod, `restore --lsm-mount-context` answering "flag needs an argument" (not tested
+// here: a pod's infra container does not start in this VM with runc either, its init's open of
+// /dev/null failing with EPERM). What it runs: `checkpoint --image-path --work-path
+// [--leave-running | --pre-dump | --parent-path ../pre-checkpoint] [--tcp-established]
+// [--file-locks] ID`, `delete --force` after a checkpoint that stops it; conmon's `restore --bundle
+// --pid-file --detach --image-path --work-path [--tcp-established] [--file-locks] ID`. RTST_PODMAN_TRACE=1 gives Podman a wrapper as its runtime that records them
 // (shown as comments).
 import t from 'tap';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
