@@ -1,6 +1,6 @@
 // The container's cgroups as criu sees them: dump freezes the tasks through the container's
 // freezer (cgroup v1's freezer or cgroup2's cgroup.freeze, as runc) instead of seizing them one by
-// one; restore re-roots the dumped cgroups at the new container's (--cgroup-root, per v1
+// one; restore re-roots the dumped cgroups at the new container's (cg_root, per v1
 // controller), which runts has made and limited before criu runs.
 const CGROUP_MNT = '/sys/fs/cgroup/';
 
@@ -21,10 +21,11 @@ function inHierarchy(key: string, dir: string): string | undefined {
   return '/' + (key === '' && !hybridV2 ? rest : rest.slice(1)).join('/');
 }
 
-export function cgroupRootArgs(paths: Paths): string[] {
+/** criu_opts' cg_root entries: each hierarchy's directory (cgroup2's without a controller). */
+export function cgroupRoots(paths: Paths): { ctrl?: string; path: string }[] {
   return Object.entries(paths).flatMap(([key, dir]) => {
-    const rel = inHierarchy(key, dir);
-    if (rel === undefined || key.startsWith('name=')) return [];
-    return ['--cgroup-root', key === '' ? rel : `${key}:${rel}`];
+    const path = inHierarchy(key, dir);
+    if (path === undefined || key.startsWith('name=')) return [];
+    return [key === '' ? { path } : { ctrl: key, path }];
   });
 }
