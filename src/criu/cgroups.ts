@@ -61,13 +61,18 @@ export function cgroupRestoreMounts(paths: Paths, spec?: Spec): { key: string; v
   return [...byKey].map(([key, val]) => ({ key, val }));
 }
 
-/** criu restore's cgroup arguments: each hierarchy's root (cgroup2's without a controller), and
- * the v1 hierarchies' external mounts (cgroupRestoreMounts). */
-export function cgroupRootArgs(paths: Paths, spec?: Spec): string[] {
-  const roots = Object.entries(paths).flatMap(([key, dir]) => {
-    const rel = inHierarchy(key, dir);
-    if (rel === undefined || key.startsWith('name=')) return [];
-    return ['--cgroup-root', key === '' ? rel : `${key}:${rel}`];
+/** criu_opts' cg_root entries: each hierarchy's directory (cgroup2's without a controller). */
+export function cgroupRoots(paths: Paths): { ctrl?: string; path: string }[] {
+  return Object.entries(paths).flatMap(([key, dir]) => {
+    const path = inHierarchy(key, dir);
+    if (path === undefined || key.startsWith('name=')) return [];
+    return [key === '' ? { path } : { ctrl: key, path }];
   });
+}
+
+/** criu restore's cgroup arguments: each hierarchy's root (cgroupRoots), and the v1
+ * hierarchies' external mounts (cgroupRestoreMounts). */
+export function cgroupRootArgs(paths: Paths, spec?: Spec): string[] {
+  const roots = cgroupRoots(paths).flatMap((r) => ['--cgroup-root', r.ctrl ? `${r.ctrl}:${r.path}` : r.path]);
   return [...roots, ...cgroupRestoreMounts(paths, spec).flatMap((m) => ['--ext-mount-map', `${m.key}:${m.val}`])];
 }

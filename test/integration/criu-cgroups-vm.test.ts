@@ -10,9 +10,10 @@
 // checkpointed, its cgroups gone, restored under a NEW id from a bundle with other limits: the
 // restored init is in the new container's cgroups (/proc/<pid>/cgroup), both processes are, the
 // limits there are the restoring config's (full: v1's are the checkpoint's, criu restores them;
-// strict: criu refuses the container's existing cgroups), and delete removes them. The container
-// joins a network namespace by path, as in criu-vm. RUNTS_CGCR_KEEP=DIR keeps the share (criu's
-// logs); RUNTS_CGCR_ONLY=v1,soft (layouts and modes, comma-separated) narrows the cycles while developing.
+// strict: criu refuses the container's existing cgroups), and delete removes them; the same for
+// a container with a cgroup namespace (soft). The container joins a network namespace by path,
+// as in criu-vm. RUNTS_CGCR_KEEP=DIR keeps the share (criu's logs); RUNTS_CGCR_ONLY=v1,soft
+// (layouts and cycles, comma-separated) narrows the boots and cycles while developing.
 import t from 'tap';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +27,11 @@ import type { Spec } from '../../src/spec/types.js';
 const NETNS = '/run/netns/rtst-cgcr';
 type Layout = 'v2' | 'v1' | 'hybrid';
 const MODES = ['soft', 'full', 'strict', 'ignore'];
+/** The cycles: one per mode, and a container with a cgroup namespace (soft), as runc's
+ * checkpoint.bats has one: its cgroup mount is the hierarchies themselves, not binds. */
+const CYCLES = [...MODES, 'cgns'];
+const modeOf = (cycle: string) => (cycle === 'cgns' ? 'soft' : cycle);
+type Bundles = Record<'run' | 'restore' | 'runNs' | 'restoreNs', string>;
 /** The v1 hierarchies the step mounts (each a directory of the tmpfs on /sys/fs/cgroup). */
 const V1 = ['cpuset', 'cpu,cpuacct', 'memory', 'pids', 'devices', 'freezer', 'blkio'];
 
@@ -41,7 +47,7 @@ const only = (process.env.RUNTS_CGCR_ONLY ?? '').split(',').filter(Boolean);
 /** Those of all that RUNTS_CGCR_ONLY names, or all when it names none of them. */
 const chosen = <T extends string>(all: T[]): T[] => (all.some((x) => only.includes(x)) ? all.filter((x) => only.includes(x)) : all);
 const LAYOUTS = chosen<Layout>(['v2', 'v1', 'hybrid']);
-const modes = chosen(MODES);
+const cycles = chosen(CYCLES);
 
 /** The mode criu restores with: runc 1.1.5's restore never reads --manage-cgroups-mode (only its
  * checkpoint does), so its restores are criu's default, soft. */
@@ -77,16 +83,17 @@ const dirsStep = (name: string, l: Layout, cid: string) =>
   `step ${name} sh -c 'for d in ${[...cgDirs(l, cid), ...(l === 'hybrid' ? [`/sys/fs/cgroup/unified/${cid}`] : [])].join(' ')}; do [ -d "$d" ] && echo "$d"; done; true'`;
 
 /** One cycle: run, checkpoint, restore under a new id from the other bundle, check, delete. */
-function cycle(share: string, l: Layout, mode: string, bundles: { run: string; restore: string }): string[] {
-  const a = id(l, mode), b = id(l, mode, true), n = tag(l, mode);
+function cycle(share: string, l: Layout, name: string, bundles: Bundles): string[] {
+  const a = id(l, name), b = id(l, name, true), n = tag(l, name), mode = modeOf(name);
+  const [run, restore] = name === 'cgns' ? [bundles.runNs, bundles.restoreNs] : [bundles.run, bundles.restore];
   const img = `--image-path /tmp/img-${n} --work-path /tmp/work-${n}`, cg = `--manage-cgroups-mode ${mode}`;
   return [
-    piped(share, `run-${n}`, `run -d --bundle ${bundles.run} ${a}`),
+    piped(share, `run-${n}`, `run -d --bundle ${run} ${a}`),
     waitLines(share, `run-${n}`, 3),
     limitsStep(`limits0-${n}`, l, a),
     `step ckpt-${n} $RT checkpoint ${cg} ${img} ${a}`,
     dirsStep(`oldgone-${n}`, l, a),
-    piped(share, `rst-${n}`, `restore -d ${cg} ${img} --bundle ${bundles.restore} ${b}`),
+    piped(share, `rst-${n}`, `restore -d ${cg} ${img} --bundle ${restore} ${b}`),
     waitLines(share, `rst-${n}`, 3),
     `step state-${n} $RT state ${b}`,
     `pid=$(sed -n 's/.*"pid": *\\([0-9]*\\).*/\\1/p' ${share}/state-${n}.out)`,
@@ -119,13 +126,13 @@ function toV1(hybrid: boolean): string[] {
 }
 
 /** One boot's script: the layout (v1, hybrid: made by toV1), then a cycle per mode. */
-function script(share: string, l: Layout, bundles: { run: string; restore: string }): string {
+function script(share: string, l: Layout, bundles: Bundles): string {
   return steps(share, [
     'ip link set lo up', // criu's kerndat probe connects over the loopback
     ...loadModules(share, CRIU_MODULES),
     `ip netns add ${NETNS.split('/').pop()}`,
     ...(l === 'v2' ? [] : toV1(l === 'hybrid')),
-    ...modes.filter((m) => !modeSkip(m)).flatMap((m) => cycle(share, l, m, bundles)),
+    ...cycles.filter((c) => !modeSkip(modeOf(c))).flatMap((c) => cycle(share, l, c, bundles)),
     `for f in /tmp/work-*/*.log; do cp "$f" ${share}/criulog-$(basename $(dirname "$f"))-$(basename "$f"); done`,
   ]);
 }
@@ -162,9 +169,14 @@ function cgroupsOf(text: string, l: Layout): Record<string, string> {
 t.test('the cgroups of checkpoint and restore, in the VM', { skip: vmSkipReason() || criuSkip() }, async (t) => {
   const h = new Harness(t);
   // Two processes: the init (multitool then: waits for its child) and its child, the counter.
-  const run = h.bundle(['then', 'count'], (s) => withLimits(s, LIMITS.run));
+  // Without a cgroup namespace (the default spec has one where the host is cgroup2), and with one.
+  const cgns = (s: Spec, on: boolean) => { s.linux!.namespaces = [...s.linux!.namespaces!.filter((n) => n.type !== 'cgroup'), ...(on ? [{ type: 'cgroup' as const }] : [])]; };
+  const run = h.bundle(['then', 'count'], (s) => { withLimits(s, LIMITS.run); cgns(s, false); });
   // The restoring bundle: the same rootfs (criu restores the files it had open by path), other limits.
-  const restore = h.bundle(['then', 'count'], (s) => { withLimits(s, LIMITS.restore); s.root = { ...s.root!, path: run.rootfs }; });
+  const restore = h.bundle(['then', 'count'], (s) => { withLimits(s, LIMITS.restore); cgns(s, false); s.root = { ...s.root!, path: run.rootfs }; });
+  const runNs = h.bundle(['then', 'count'], (s) => { withLimits(s, LIMITS.run); cgns(s, true); });
+  const restoreNs = h.bundle(['then', 'count'], (s) => { withLimits(s, LIMITS.restore); cgns(s, true); s.root = { ...s.root!, path: runNs.rootfs }; });
+  const bundles: Bundles = { run: run.dir, restore: restore.dir, runNs: runNs.dir, restoreNs: restoreNs.dir };
   const s = (n: string) => readStep(h.dir, n);
   const out = (n: string) => ({ text: readStep(h.dir, n, 'out'), rc: readStep(h.dir, n, 'rc').trim() });
   const criuLog = (n: string, op: string) => {
@@ -175,7 +187,7 @@ t.test('the cgroups of checkpoint and restore, in the VM', { skip: vmSkipReason(
 
   for (const l of LAYOUTS) {
     t.test(`cgroup ${l}`, async (t) => {
-      const vm = runInVm(h.dir, script(h.dir, l, { run: run.dir, restore: restore.dir }), { timeoutMs: 900_000 });
+      const vm = runInVm(h.dir, script(h.dir, l, bundles), { timeoutMs: 900_000 });
       t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
       if (process.env.RUNTS_CGCR_KEEP) cpSync(h.dir, join(process.env.RUNTS_CGCR_KEEP, l), { recursive: true }); // the steps' files and criu's logs
       if (l !== 'v2') {
@@ -186,9 +198,10 @@ t.test('the cgroups of checkpoint and restore, in the VM', { skip: vmSkipReason(
         if (l === 'v1') t.equal(v2, '', 'no cgroup2: a v1 host');
         else t.match(v2, / \/sys\/fs\/cgroup\/unified cgroup2 /, `cgroup2 on /sys/fs/cgroup/unified: the hybrid layout (${s('mount-unified').err})`);
       }
-      for (const mode of MODES) {
-        const n = tag(l, mode), b = id(l, mode, true), rm = restoreMode(mode);
-        t.test(`--manage-cgroups-mode ${mode}`, { skip: modeSkip(mode) || (!modes.includes(mode) && 'not chosen by RUNTS_CGCR_ONLY') }, async (t) => {
+      for (const name of CYCLES) {
+        const n = tag(l, name), b = id(l, name, true), mode = modeOf(name), rm = restoreMode(mode);
+        const title = name === 'cgns' ? 'a cgroup namespace (soft)' : `--manage-cgroups-mode ${mode}`;
+        t.test(title, { skip: modeSkip(mode) || (!cycles.includes(name) && 'not chosen by RUNTS_CGCR_ONLY') }, async (t) => {
           t.ok(numbers(out(`run-${n}`).text).length >= 3, `the counter ran: ${out(`run-${n}`).text.slice(0, 300)}`);
           t.same(parseLimits(s(`limits0-${n}`).out), expected(l, LIMITS.run), `the run's limits: ${s(`limits0-${n}`).out}${s(`limits0-${n}`).err}`);
           t.equal(s(`ckpt-${n}`).rc, 0, `checkpoint: ${s(`ckpt-${n}`).err}\n${criuLog(n, 'dump')}`);
