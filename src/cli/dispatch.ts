@@ -24,7 +24,7 @@ function version(): string {
 }
 
 /** A command by its name; its module is loaded by load(). A hidden one (run by another program,
- * as criu runs criu-action) is left out of the help's list. */
+ * none today) is left out of the help's list. */
 export interface CommandEntry { name: string; load(): Command; hidden?: boolean }
 
 const HELP: OptSpec = { help: { type: 'boolean', alias: 'h' } };

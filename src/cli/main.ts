@@ -26,7 +26,6 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'events', load: () => cgroupCmds().eventsCmd },
   { name: 'checkpoint', load: () => criuCmds().checkpointCmd },
   { name: 'restore', load: () => criuCmds().restoreCmd },
-  { name: 'criu-action', load: () => criuCmds().criuActionCmd, hidden: true },
   { name: 'spec', load: () => specCmds().specCmd },
   { name: 'features', load: () => specCmds().featuresCmd },
 ];

@@ -1,6 +1,6 @@
-// Debian's criu, run through its command line (as a field tool would; docs/ARCHITECTURE.md says
-// why not its RPC): started with posix_spawn with exactly the fds it is told about, waited for on
-// a worker thread. A failure is one line: criu's last error from its log, and the log's path.
+// Debian's criu, run through its command line (checkpoint; restore talks to it through its RPC,
+// swrk.ts): started with posix_spawn with exactly the fds it is told about, waited for on a
+// worker thread. A failure is one line: criu's last error from its log, and the log's path.
 import { readFileSync } from 'node:fs';
 import { spawnWithFds } from '../linux/spawn.js';
 import { exitCode, waitChild } from '../linux/process.js';
@@ -17,12 +17,17 @@ export function lastCriuError(log: string): string | undefined {
   return errors.at(-1);
 }
 
+/** criu's whole environment: a PATH with the sbin dirs (for the helpers it runs: ip, iptables). */
+export const CRIU_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
+
+/** The one line a criu failure is: what failed, criu's reason, its log. */
+export const criuError = (what: string, why: string, log: string) => new RuntsError('runtime', `${what} failed: criu: ${why} (log: ${log})`);
+
 /** Runs criu with args; fds[i] becomes its fd i (0-2: runts' own stdio). Throws criu's error. */
 export async function runCriu(bin: string, args: string[], fds: number[], log: string, what: string): Promise<void> {
-  const env = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'];
-  const pid = spawnWithFds(bin, ['criu', ...args], fds, env);
+  const pid = spawnWithFds(bin, ['criu', ...args], fds, CRIU_ENV);
   const status = exitCode(await waitChild(pid));
   if (status === 0) return;
   const why = lastCriuError(log) ?? `criu exited with status ${status}`;
-  throw new RuntsError('runtime', `${what} failed: criu: ${why} (log: ${log})`);
+  throw criuError(what, why, log);
 }

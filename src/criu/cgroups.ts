@@ -1,6 +1,6 @@
 // The container's cgroups as criu sees them: dump freezes the tasks through the container's
 // freezer (cgroup v1's freezer or cgroup2's cgroup.freeze, as runc) instead of seizing them one by
-// one; restore re-roots the dumped cgroups at the new container's (--cgroup-root, per v1
+// one; restore re-roots the dumped cgroups at the new container's (cg_root, per v1
 // controller), which runts has made and limited before criu runs. On a v1 (or hybrid) host the
 // container's cgroup mount is a tmpfs with a bind of its cgroup in each v1 hierarchy
 // (init/rootfs/cgroup-mount.ts) unless it has a cgroup namespace: criu cannot dump such binds of a
@@ -12,7 +12,6 @@ import { parseMountinfo } from '../linux/mountinfo.js';
 import type { Spec } from '../spec/types.js';
 
 const CGROUP_MNT = '/sys/fs/cgroup/';
-const DEFAULT_DEST = '/sys/fs/cgroup';
 
 /** Controller (v1) or "" (cgroup2) -> absolute directory, as saved in state.json. */
 type Paths = Record<string, string>;
@@ -47,11 +46,10 @@ export function cgroupDumpMounts(spec: Spec, pid: number): { key: string; val: s
     .map((m) => ({ key: m.mountpoint, val: m.mountpoint }));
 }
 
-/** restore: the v1 hierarchies' external mounts, each bound from the new container's cgroup
- * there (key: dest/<hierarchy's mount name>, dest the spec's cgroup mount, /sys/fs/cgroup
- * without a spec). A key the image does not have is not used by criu. */
-export function cgroupRestoreMounts(paths: Paths, spec?: Spec): { key: string; val: string }[] {
-  const dests = spec ? bindingDests(spec) : [DEFAULT_DEST];
+/** restore: the v1 hierarchies' external mounts (criu_opts' ext_mnt), each bound from the new
+ * container's cgroup there (key: dest/<hierarchy's mount name>, dest the spec's cgroup mount). */
+export function cgroupRestoreMounts(paths: Paths, spec: Spec): { key: string; val: string }[] {
+  const dests = bindingDests(spec);
   const byKey = new Map<string, string>();
   for (const [key, dir] of Object.entries(paths)) {
     if (key === '' || !dir.startsWith(CGROUP_MNT)) continue;
@@ -68,11 +66,4 @@ export function cgroupRoots(paths: Paths): { ctrl?: string; path: string }[] {
     if (path === undefined || key.startsWith('name=')) return [];
     return [key === '' ? { path } : { ctrl: key, path }];
   });
-}
-
-/** criu restore's cgroup arguments: each hierarchy's root (cgroupRoots), and the v1
- * hierarchies' external mounts (cgroupRestoreMounts). */
-export function cgroupRootArgs(paths: Paths, spec?: Spec): string[] {
-  const roots = cgroupRoots(paths).flatMap((r) => ['--cgroup-root', r.ctrl ? `${r.ctrl}:${r.path}` : r.path]);
-  return [...roots, ...cgroupRestoreMounts(paths, spec).flatMap((m) => ['--ext-mount-map', `${m.key}:${m.val}`])];
 }

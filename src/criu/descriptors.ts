@@ -12,10 +12,10 @@ export function writeDescriptors(imageDir: string, pid: number): void {
   writeFileSync(join(imageDir, DESCRIPTORS), JSON.stringify(fds), { mode: 0o600 });
 }
 
-/** criu restore's --inherit-fd arguments; none when the image has no descriptors.json. */
-export function inheritPipes(imageDir: string): string[] {
+/** criu restore's inherit_fd entries (criu's own fd i, runts' fd i); none when the image has no descriptors.json. */
+export function inheritPipes(imageDir: string): { key: string; fd: number }[] {
   let fds: unknown;
   try { fds = JSON.parse(readFileSync(join(imageDir, DESCRIPTORS), 'utf8')); } catch { return []; }
   if (!Array.isArray(fds)) return [];
-  return fds.flatMap((d, i) => (typeof d === 'string' && d.includes('pipe:') && i < 3 ? ['--inherit-fd', `fd[${i}]:${d}`] : []));
+  return fds.flatMap((d, i) => (typeof d === 'string' && d.includes('pipe:') && i < 3 ? [{ key: d, fd: i }] : []));
 }

@@ -9,7 +9,7 @@ import { pidfdOpen } from './process.js';
 import { RuntsError } from '../errors.js';
 
 const SYS_pidfd_getfd = 438, SOL_SOCKET = 1, SCM_RIGHTS = 1, MSG_NOSIGNAL = 0x4000, EINTR = 4;
-const MSG_CMSG_CLOEXEC = 0x40000000, CMSG_HDR = 16; // x86_64/aarch64: cmsghdr {size_t len; int level, type}
+const MSG_CMSG_CLOEXEC = 0x40000000, MSG_TRUNC = 0x20, CMSG_HDR = 16, CONTROL_SIZE = 96; // x86_64/aarch64: cmsghdr {size_t len; int level, type}
 
 const c = {
   getfd: libc.func('long syscall(long, int, int, unsigned int)'),
@@ -58,17 +58,27 @@ export function recvFd(sock: number, what: string): number {
   return recvWithFd(sock, what).fd;
 }
 
-/** recvFd, with the bytes that came with the fd (at most 256). */
-export function recvWithFd(sock: number, what: string): { data: Buffer; fd: number } {
-  const data = Buffer.alloc(256), control = Buffer.alloc(96);
+/** One message of at most `size` bytes on sock, with the fds it carries (close-on-exec). */
+export function recvNow(sock: number, size: number, what: string): { data: Buffer; fds: number[] } {
+  const data = Buffer.alloc(size), control = Buffer.alloc(CONTROL_SIZE);
   const msg = msgHeader(data, control);
   const n = retried(() => Number(c.recvmsg(sock, msg, MSG_CMSG_CLOEXEC)), 'recvmsg', what);
   const fds = rightsIn(control.subarray(0, Number(msg.readBigUInt64LE(40))));
+  if (msg.readInt32LE(48) & MSG_TRUNC) {
+    for (const fd of fds) closeSync(fd);
+    throw new RuntsError('runtime', `${what}: a message longer than ${size} bytes`);
+  }
+  return { data: data.subarray(0, n), fds };
+}
+
+/** recvFd, with the bytes that came with the fd (at most 256). */
+export function recvWithFd(sock: number, what: string): { data: Buffer; fd: number } {
+  const { data, fds } = recvNow(sock, 256, what);
   if (fds.length !== 1) {
     for (const fd of fds) closeSync(fd);
     throw new RuntsError('runtime', `${what}: expected one file descriptor, received ${fds.length}`);
   }
-  return { data: data.subarray(0, n), fd: fds[0] };
+  return { data, fd: fds[0] };
 }
 
 /** Every fd in the SCM_RIGHTS control messages of a received control buffer. */

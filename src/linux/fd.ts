@@ -6,7 +6,7 @@ import { check, koffi, libc } from './libc.js';
 import { isKind, RuntsError } from '../errors.js';
 import { sysError } from './errors.js';
 
-const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+const AF_UNIX = 1, SOCK_STREAM = 1, SOCK_SEQPACKET = 5, SOCK_CLOEXEC = 0x80000;
 const F_GETFD = 1, F_SETFD = 2, FD_CLOEXEC = 1;
 const LOCK_EX = 2, CLOSE_RANGE_CLOEXEC = 4, EBADF = 9, O_PATH = 0o10000000;
 
@@ -21,10 +21,10 @@ const c = {
   closeRange: libc.func('int close_range(unsigned int, unsigned int, int)'),
 };
 
-/** A close-on-exec AF_UNIX stream socketpair. */
-export function socketPair(): [number, number] {
+/** A close-on-exec AF_UNIX socketpair: stream, or seqpacket (messages kept apart). */
+export function socketPair(type: 'stream' | 'seqpacket' = 'stream'): [number, number] {
   const sv = new Int32Array(2);
-  check(c.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 'socketpair');
+  check(c.socketpair(AF_UNIX, (type === 'stream' ? SOCK_STREAM : SOCK_SEQPACKET) | SOCK_CLOEXEC, 0, sv), 'socketpair');
   return [sv[0], sv[1]];
 }
 

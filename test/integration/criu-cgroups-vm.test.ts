@@ -224,10 +224,9 @@ t.test('the cgroups of checkpoint and restore, in the VM', { skip: vmSkipReason(
           t.same(Object.keys(cgs).sort(), [...want].sort(), `/proc/<pid>/cgroup names every hierarchy: ${s(`procg-${n}`).out}${s(`procg-${n}`).err}`);
           for (const [k, p] of Object.entries(cgs)) t.equal(p, `/${b}`, `the restored init is in the new container's ${k} cgroup`, { skip: noRoot });
           const procs = s(`procs-${n}`).out.trim().split('\n').map((x) => x.split(' '));
-          // With ignore criu leaves the processes in its own cgroup: runc puts criu in the
-          // container's before the restore; runts runs criu in its own and moves only the init.
-          const todo = NAME === 'runts' && rm === 'ignore' && 'restore must put criu in the container\'s cgroups before it restores (runc\'s criuApplyCgroups)';
-          t.same(procs.map(([d, k]) => `${d} ${k}`), cgDirs(l, b).map((d) => `${d} 2`), `both processes (the init and its child) in each of its cgroups: ${s(`procs-${n}`).err}`, { skip: noRoot, todo });
+          // (With ignore criu leaves the processes in its own cgroups: the runtime puts criu in the
+          // container's before the restore, as runc's criuApplyCgroups.)
+          t.same(procs.map(([d, k]) => `${d} ${k}`), cgDirs(l, b).map((d) => `${d} 2`), `both processes (the init and its child) in each of its cgroups: ${s(`procs-${n}`).err}`, { skip: noRoot });
           // full: criu writes the properties it dumped over the new cgroup: v1's memory, pids and
           // cpu limits are the checkpointed container's (criu dumps none of cgroup2's limits).
           const lim = rm === 'full' && l !== 'v2' ? LIMITS.run : LIMITS.restore;

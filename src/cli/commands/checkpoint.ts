@@ -1,7 +1,6 @@
 // checkpoint and restore (runc's flags): each parses its arguments and makes one library call.
 import { checkpoint } from '../../container/checkpoint.js';
 import { restore } from '../../container/restore.js';
-import { criuAction } from '../../container/restore-hooks.js';
 import type { CriuFlags } from '../../criu/options.js';
 import type { OptSpec } from '../args.js';
 import type { Command } from '../command.js';
@@ -51,25 +50,19 @@ export const restoreCmd: Command = {
   summary: 'restore a container from a previous checkpoint (criu)',
   options: {
     ...shared,
-    'console-socket': { type: 'string', describe: 'AF_UNIX socket that receives the pty master (not supported yet: see --shell-job)' },
+    'console-socket': { type: 'string', describe: 'path to an AF_UNIX socket which will receive a file descriptor referencing the master end of the console\'s pseudoterminal' },
     bundle: { type: 'string', alias: 'b', default: '', describe: 'the bundle directory (default: the current directory)' },
     detach: { type: 'boolean', alias: 'd', describe: 'detach from the container\'s process' },
     'pid-file': { type: 'string', describe: 'write the restored init\'s pid to this file' },
     'no-subreaper': { type: 'boolean', describe: 'accepted: runts never makes itself a subreaper (conformance/DEVIATIONS.md)' },
     'no-pivot': { type: 'boolean', describe: 'accepted: criu sets up the restored root itself' },
+    'lsm-profile': { type: 'string', describe: 'LSM profile of the restored processes, TYPE:NAME (criu\'s lsm_profile)' },
+    'lsm-mount-context': { type: 'string', describe: 'LSM mount context of the restored mounts (criu\'s lsm_mount_context)' },
   },
-  // runc's --lsm-profile and --lsm-mount-context are not defined (Podman probes the latter to decide
-  // whether a restore into a pod can relabel: runts cannot yet).
   run: (g, o, [id]) => restore({
     ...flags(o), root: g.root, id, criu: g.criu, systemdCgroup: g.systemdCgroup, bundle: (o.bundle as string) || process.cwd(),
     pidFile: o['pid-file'] as string | undefined, consoleSocket: o['console-socket'] as string | undefined,
     noPivot: !!o['no-pivot'], detach: !!o.detach,
+    lsmProfile: (o['lsm-profile'] as string) || undefined, lsmMountContext: (o['lsm-mount-context'] as string) || undefined,
   }),
-};
-
-/** Hidden: what restore gives criu as its action script (container/restore-hooks.ts). */
-export const criuActionCmd: Command = {
-  name: 'criu-action', usage: 'criu-action <container-id>', args: [1, 1],
-  summary: 'run by criu during a restore: the prestart and createRuntime hooks', options: {},
-  run: (g, _o, [id]) => criuAction(g.root, id, process.env),
 };
