@@ -6,8 +6,11 @@ set -euo pipefail
 # (test/integration/systemd-vm-engines.test.ts) starts its own dockerd in the VM; on the host
 # nothing of it may run (see policy-rc.d below). criu: `runts checkpoint`/`restore`, tested in the VM
 # (test/integration/criu-vm.test.ts; Debian 12's criu 3.17 fails on newer host kernels); it has no
-# service.
-pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd docker.io criu)
+# service. podman (with conmon): Podman's checkpoint/restore through the runtime, in the VM
+# (test/integration/criu-podman-vm.test.ts); its units are disabled below, and its /etc/containers
+# and /etc/cni/net.d files are read by no other engine of the tests (containerd's CRI plugin,
+# which would read /etc/cni, is disabled in their configuration).
+pkgs=(busybox-static libseccomp2 libseccomp-dev runc crun gcc libc6-dev make iproute2 util-linux procps containerd docker.io criu podman)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -26,14 +29,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   [ -z "$ours" ] || { rm -f "$policy"; trap - EXIT; }
 fi
-# docker.io's postinst enables its units and init script: a boot would start dockerd (or socket-
-# activate it). The tests start their own in the VM; the host keeps none enabled.
-if dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q 'install ok installed'; then
-  if command -v systemctl >/dev/null && systemctl is-enabled --quiet docker.service docker.socket 2>/dev/null; then
-    systemctl disable --quiet docker.service docker.socket 2>/dev/null || true
-  fi
-  if command -v update-rc.d >/dev/null && ls /etc/rc[2-5].d/S*docker >/dev/null 2>&1; then update-rc.d docker disable >/dev/null 2>&1 || true; fi
-fi
+# docker.io's and podman's postinsts enable their units (and docker's init script): a boot would
+# start dockerd and Podman's API service, restart and auto-update units (or socket-activate them).
+# The tests start their own in the VM; the host keeps none enabled.
+disable_units() { # PACKAGE UNIT...
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed' || return 0
+  shift
+  local u
+  command -v systemctl >/dev/null || return 0
+  for u in "$@"; do
+    if systemctl is-enabled --quiet "$u" 2>/dev/null; then systemctl disable --quiet "$u" 2>/dev/null || true; fi
+  done
+}
+disable_units docker.io docker.service docker.socket
+disable_units podman podman.service podman.socket podman-restart.service podman-auto-update.service podman-auto-update.timer
+if command -v update-rc.d >/dev/null && ls /etc/rc[2-5].d/S*docker >/dev/null 2>&1; then update-rc.d docker disable >/dev/null 2>&1 || true; fi
 
 # containerd 2.x's runc shim, for the e2e test of `containerd-shim-runc-v2 -info` (containerd 2.0
 # added -info; Debian 12 has 1.6). Debian sid's containerd package is downloaded with apt-get and
