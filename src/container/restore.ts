@@ -3,8 +3,9 @@
 // and the cgroups (limits written) first, the mounts' missing mountpoints in the rootfs
 // (restore-mountpoints.ts), binds the rootfs on <state dir>/criu-root (criu wants the root to be
 // a mount point, as runc does), and asks criu to restore with rst_sibling: the restored init is
-// runts' own child (CLONE_PARENT), in the container's cgroups. With --systemd-cgroup the unit is
-// started with criu's own pid (a scope needs a process), as runc's Apply(criu's pid). criu's
+// runts' own child (CLONE_PARENT), in the container's cgroups: criu itself is put there before it
+// restores, as runc's Apply(criu's pid) (with --manage-cgroups-mode ignore criu leaves the
+// processes in its own cgroups); with --systemd-cgroup the unit is started with criu's pid. criu's
 // notifications: "setup-namespaces" runs the prestart and createRuntime hooks
 // (restore-hooks.ts), "orphan-pts-master" sends a terminal's new pty master on
 // (restore-console.ts). state.json then holds the init's pid and start time: the container is an
@@ -13,7 +14,7 @@
 import { mkdirSync, openSync, constants, statSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCriu } from '../criu/find.js';
-import { cgroupRoots } from '../criu/cgroups.js';
+import { cgroupRestoreMounts, cgroupRoots } from '../criu/cgroups.js';
 import { inheritPipes } from '../criu/descriptors.js';
 import { restoreExternals, type RestoreExternals } from '../criu/externals.js';
 import { criuFlagOpts, type CriuFlags } from '../criu/options.js';
@@ -68,7 +69,7 @@ function requestOpts(o: RestoreOpts, m: Made, root: string, dirs: number[], ext:
   return {
     imagesDirFd: dirs[0], workDirFd: dirs[1], logLevel: 4, logFile: 'restore.log', root, rstSibling: true,
     evasiveDevices: true, notifyScripts: true, orphanPtsMaster: newPtyMaster(m.base.spec, o) || undefined, ...criuFlagOpts(o),
-    cgRoot: cgroupRoots(m.cg.paths()), extMnt: ext.extMnt, joinNs: ext.joinNs, inheritFd: [...ext.inheritFd, ...inheritPipes(image)],
+    cgRoot: cgroupRoots(m.cg.paths()), extMnt: [...ext.extMnt, ...cgroupRestoreMounts(m.cg.paths(), m.base.spec)], joinNs: ext.joinNs, inheritFd: [...ext.inheritFd, ...inheritPipes(image)],
     lsmProfile: o.lsmProfile || undefined, lsmMountContext: o.lsmMountContext || undefined,
   };
 }
@@ -91,7 +92,7 @@ async function criuRestore(o: RestoreOpts, m: Made, notify: (n: Notify) => void)
     const resp = await criuSwrk({
       bin: findCriu(o.criu), type: REQ.RESTORE, opts: requestOpts(o, m, root, fds.slice(-2), ext, image), fds: ext.fds,
       log: join(work, 'restore.log'), what: 'restore', notify,
-      started: o.systemdCgroup ? (pid) => { m.cg.apply(pid); m.cg.applyDevices(); } : undefined,
+      started: (pid) => { if (o.systemdCgroup) { m.cg.apply(pid); m.cg.applyDevices(); } else m.cg.join(pid); },
     });
     const pid = resp.restore?.pid ?? 0;
     if (!(pid > 0)) throw new RuntsError('runtime', 'restore: criu answered without the restored pid');

@@ -1,13 +1,15 @@
 // What of a container lies outside what criu dumps, described to it as runc describes it: every
 // bind mount of the config (its destination is its key; restore binds the config's source
-// there), every masked file (a bind of /dev/null: key "/dev/null", restored from the host's), and
-// a network namespace the config names by path (dumped as external "extRootNetNS"; restore
-// inherits the namespace's fd under that key). The other namespaces the config names by path
-// (ipc, uts, mount, user, time) are dumped as the container's own; restore has criu join the
-// config's (join_ns), as runc does, so that a restored pod member shares its pod's again.
+// there), every masked file (a bind of /dev/null: key "/dev/null", restored from the host's), a
+// v1 host's cgroup binds (cgroups.ts), and a network namespace the config names by path (dumped
+// as external "extRootNetNS"; restore inherits the namespace's fd under that key). The other
+// namespaces the config names by path (ipc, uts, mount, user, time) are dumped as the
+// container's own; restore has criu join the config's (join_ns), as runc does, so that a restored
+// pod member shares its pod's again.
 import { openSync, statSync } from 'node:fs';
 import { RuntsError } from '../errors.js';
 import { bindSource, isBindMount } from '../linux/mount-options.js';
+import { cgroupDumpMounts } from './cgroups.js';
 import type { Spec } from '../spec/types.js';
 
 const NET_KEY = 'extRootNetNS';
@@ -29,6 +31,7 @@ function maskedFiles(spec: Spec, pid: number): string[] {
 export function dumpExternals(spec: Spec, pid: number): string[] {
   const args = binds(spec).flatMap((m) => ['--ext-mount-map', `${m.destination}:${m.destination}`]);
   for (const p of maskedFiles(spec, pid)) args.push('--ext-mount-map', `${p}:${DEV_NULL}`);
+  for (const m of cgroupDumpMounts(spec, pid)) args.push('--ext-mount-map', `${m.key}:${m.val}`);
   const net = netnsPath(spec);
   if (net) args.push('--external', `net[${statSync(net).ino}]:${NET_KEY}`);
   return args;

@@ -26,6 +26,7 @@ import { Harness, ID_PREFIX, IS_RUNC, MULTITOOL } from '../lib/runtime.js';
 import type { Spec } from '../../src/spec/types.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { CRIU_MODULES, criuSkip, loadModules } from '../vm/criu.js';
+import { numbers, piped, waitLines } from '../vm/criu-shell.js';
 import { runInVm, vmSkipReason } from '../vm/vm.js';
 
 const NETNS = '/run/netns/rtst-ckflags';
@@ -41,17 +42,8 @@ const wanted = (process.env.CKFLAGS_SECTIONS?.split(',') ?? SECTIONS) as Section
 const id = (n: string) => `${ID_PREFIX}ckf-${n}`;
 const img = (n: string) => `--image-path /tmp/img-${n} --work-path /tmp/work-${n}`;
 
-/** Shell line: waits until SHARE/NAME.out has at least N lines (or 60 s, or NAME.rc says it failed). */
-const waitLines = (share: string, name: string, n: number) => `for i in $(seq 600); do ` +
-  `[ "$(wc -l < ${share}/${name}.out 2>/dev/null || echo 0)" -ge ${n} ] && break; ` +
-  `[ -s ${share}/${name}.rc ] && [ "$(cat ${share}/${name}.rc)" != 0 ] && break; sleep 0.1; done`;
-
 /** Shell line: waits until FILE is there (or 60 s). */
 const waitFile = (test: string, file: string) => `for i in $(seq 600); do [ ${test} ${file} ] && break; sleep 0.1; done`;
-
-/** Shell line: `$RT ARGS` in the background, stdin a pipe, stdout and stderr a pipe to SHARE/NAME.out, status in NAME.rc. */
-const piped = (share: string, name: string, args: string) =>
-  `( sleep 100000 | { $RT ${args}; echo $? > ${share}/${name}.rc; } 2>&1 | cat > ${share}/${name}.out ) &`;
 
 /** Shell lines: a container NAME run from BUNDLE, once it has printed N lines. */
 const started = (share: string, name: string, bundle: string, n = 5) =>
@@ -170,7 +162,6 @@ function script(share: string, b: Bundles): string {
   ]);
 }
 
-const numbers = (text: string) => text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 const externalNet = (s: Spec) => {
   s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: NETNS } : n));
 };

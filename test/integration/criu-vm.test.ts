@@ -14,22 +14,10 @@ import t from 'tap';
 import { Harness, ID_PREFIX } from '../lib/runtime.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { CRIU_MODULES, criuSkip, loadModules } from '../vm/criu.js';
+import { numbers, piped, waitLines } from '../vm/criu-shell.js';
 import { runInVm, vmSkipReason } from '../vm/vm.js';
 
 const NETNS = '/run/netns/rtst-criu';
-
-/** Shell line: waits until SHARE/NAME.out has at least N lines (or 30 s, or NAME.rc says it failed). */
-const waitLines = (share: string, name: string, n: number) => `for i in $(seq 300); do ` +
-  `[ "$(wc -l < ${share}/${name}.out 2>/dev/null || echo 0)" -ge ${n} ] && break; ` +
-  `[ -s ${share}/${name}.rc ] && [ "$(cat ${share}/${name}.rc)" != 0 ] && break; sleep 0.1; done`;
-
-/**
- * Shell line: runs `$RT ARGS` in the background with stdin a pipe (from a sleep) and stdout and
- * stderr a pipe to a cat into SHARE/NAME.out; the runtime's exit status lands in SHARE/NAME.rc.
- */
-function piped(share: string, name: string, args: string): string {
-  return `( sleep 100000 | { $RT ${args}; echo $? > ${share}/${name}.rc; } 2>&1 | cat > ${share}/${name}.out ) &`;
-}
 
 function script(share: string, bundle: string, hooked: string): string {
   const id = (n: string) => `${ID_PREFIX}criu-${n}`;
@@ -102,8 +90,6 @@ function script(share: string, bundle: string, hooked: string): string {
     `for f in /tmp/work-*/*.log; do cp "$f" ${share}/criulog-$(basename $(dirname "$f"))-$(basename "$f"); done`,
   ]);
 }
-
-const numbers = (text: string) => text.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
 
 t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || criuSkip() }, async (t) => {
   const h = new Harness(t);
