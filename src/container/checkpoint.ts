@@ -1,30 +1,27 @@
-// checkpoint: criu dumps (or pre-dumps) the container's processes into an image directory. A
-// dump without --leave-running ends the container (criu kills its processes; runts then removes
-// its cgroups and state, as runc); a pre-dump and --leave-running leave it running.
-import { mkdirSync } from 'node:fs';
+// checkpoint: criu dumps (or pre-dumps) the container's processes into an image directory, through
+// criu's RPC (`criu swrk`, src/criu/swrk.ts) as restore and runc. A dump without --leave-running
+// ends the container (criu kills its processes; runts then removes its cgroups and state, as
+// runc); a pre-dump and --leave-running leave it running. criu's notifications: "status-ready"
+// (lazy pages: criu serves the pages) writes \0 to the caller's --status-fd and closes runts'
+// copy, as runc; the others are only answered.
+import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCriu } from '../criu/binary.js';
 import { findCriu } from '../criu/find.js';
-import { freezeArgs } from '../criu/cgroups.js';
 import { writeDescriptors } from '../criu/descriptors.js';
-import { dumpExternals } from '../criu/externals.js';
-import { criuFlagArgs, type CriuFlags } from '../criu/options.js';
+import { REQ } from '../criu/rpc-schema.js';
+import { criuSwrk, type Notify } from '../criu/swrk.js';
 import { RuntsError } from '../errors.js';
 import { isWritable } from '../linux/fd.js';
+import { dumpOpts, type DumpFlags } from './checkpoint-opts.js';
 import { destroy } from './destroy.js';
 import { errNotRunning } from './errors.js';
 import { status } from './status.js';
 import { readSaved, stateDir, withLock } from './store.js';
 
-export interface CheckpointOpts extends CriuFlags {
+export interface CheckpointOpts extends DumpFlags {
   root: string; id: string; criu?: string;
   imagePath: string; workPath?: string;
-  /** a previous (pre-)dump's image, relative to imagePath (criu --prev-images-dir: the image's `parent` link) */
-  parentPath?: string;
-  leaveRunning: boolean; preDump: boolean;
-  /** ADDRESS:PORT of a criu page server that receives the pages */
-  pageServer?: string;
-  /** with lazyPages: an fd of runts' caller that criu writes \0 to once it serves the pages */
+  /** with lazyPages: an fd of runts' caller that gets \0 once criu serves the pages */
   statusFd?: number;
 }
 
@@ -33,18 +30,6 @@ export function criuDirs(imagePath: string, workPath?: string): { image: string;
   const made = (path: string) => { const dir = resolve(path); mkdirSync(dir, { recursive: true, mode: 0o700 }); return dir; };
   const image = made(imagePath);
   return { image, work: workPath ? made(workPath) : image };
-}
-
-/**
- * --page-server ADDRESS:PORT: criu sends the pages there; with --lazy-pages criu itself serves
- * them on PORT once the rest is dumped (criu's RPC, runc's way, uses no address then either).
- */
-function pageServerArgs(ps: string | undefined, lazy: boolean): string[] {
-  if (!ps) return [];
-  const i = ps.lastIndexOf(':');
-  if (i < 1 || !/^\d+$/.test(ps.slice(i + 1))) throw new RuntsError('usage', `--page-server ${JSON.stringify(ps)}: want ADDRESS:PORT`);
-  const addr = ps.slice(0, i).replace(/^\[(.*)\]$/, '$1'); // [::1]:PORT
-  return lazy ? ['--port', ps.slice(i + 1)] : ['--page-server', '--address', addr, '--port', ps.slice(i + 1)];
 }
 
 /** The caller's --status-fd when it counts (with --lazy-pages, as runc), checked: open for writing. */
@@ -59,14 +44,21 @@ function statusFd(o: CheckpointOpts): number | undefined {
   return fd;
 }
 
-/** criu's options from runts' flags (each checked: bad ones fail before anything is made). */
-function flagArgs(o: CheckpointOpts, status: boolean): string[] {
-  return [
-    ...criuFlagArgs(o), ...(o.parentPath ? ['--prev-images-dir', o.parentPath] : []), ...(o.preDump || o.parentPath ? ['--track-mem'] : []),
-    ...(o.leaveRunning && !o.preDump ? ['--leave-running'] : []), ...pageServerArgs(o.pageServer, o.lazyPages),
-    ...(status ? ['--status-fd', '3'] : []),
-  ];
+/** The status fd's one use: \0 at "status-ready", then closed (its reader sees the end). */
+class StatusFd {
+  constructor(private fd?: number) {}
+  notify(n: Notify): void {
+    if (n.script !== 'status-ready' || this.fd === undefined) return;
+    try { writeSync(this.fd, Buffer.alloc(1)); } finally { this.close(); }
+  }
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
 }
+
+/** A directory's fd for criu (images_dir_fd, work_dir_fd); close-on-exec as libuv opens all. */
+export const openDir = (path: string) => openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
 
 export async function checkpoint(o: CheckpointOpts): Promise<void> {
   const saved = readSaved(o.root, o.id);
@@ -74,13 +66,20 @@ export async function checkpoint(o: CheckpointOpts): Promise<void> {
   const st = status(dir, saved);
   if (st !== 'running' && st !== 'paused') throw errNotRunning();
   const bin = findCriu(o.criu);
-  const sfd = statusFd(o);
-  const flags = flagArgs(o, sfd !== undefined);
+  const sfd = new StatusFd(statusFd(o));
+  const opts = dumpOpts(o, saved);
   const { image, work } = criuDirs(o.imagePath, o.workPath);
-  const args = [o.preDump ? 'pre-dump' : 'dump', '-t', String(saved.pid), '-D', image, '-W', work, '-o', 'dump.log', '-v4', ...flags,
-    '--root', saved.rootfs, ...freezeArgs(saved.cgroupPaths ?? {}), ...dumpExternals(saved.spec, saved.pid)];
   writeDescriptors(image, saved.pid);
-  const fds = [0, 1, 2, ...(sfd !== undefined ? [sfd] : [])];
-  await runCriu(bin, args, fds, join(work, 'dump.log'), o.preDump ? 'pre-dump' : 'checkpoint');
+  const dirs: number[] = [];
+  try {
+    dirs.push(openDir(image), openDir(work));
+    await criuSwrk({
+      bin, type: o.preDump ? REQ.PRE_DUMP : REQ.DUMP, opts: { ...opts, imagesDirFd: dirs[0], workDirFd: dirs[1] }, fds: [],
+      log: join(work, 'dump.log'), what: o.preDump ? 'pre-dump' : 'checkpoint', notify: (n) => sfd.notify(n),
+    });
+  } finally {
+    dirs.forEach((fd) => closeSync(fd));
+    sfd.close();
+  }
   if (!o.leaveRunning && !o.preDump) withLock(dir, () => destroy(dir, readSaved(o.root, o.id)));
 }

@@ -11,7 +11,7 @@
 // (restore-console.ts). state.json then holds the init's pid and start time: the container is an
 // ordinary running one. In the foreground runts waits for it, forwards signals (and proxies a
 // terminal), deletes the container and exits with its status, as `run`.
-import { mkdirSync, openSync, constants, statSync, closeSync } from 'node:fs';
+import { mkdirSync, statSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCriu } from '../criu/find.js';
 import { cgroupRestoreMounts, cgroupRoots } from '../criu/cgroups.js';
@@ -26,7 +26,7 @@ import { MS } from '../linux/mount-options.js';
 import { RuntsError } from '../errors.js';
 import type { CgroupManager } from '../cgroups/index.js';
 import { createCgroup } from './cgroup.js';
-import { criuDirs } from './checkpoint.js';
+import { criuDirs, openDir } from './checkpoint.js';
 import type { ConsoleSocket, ProxyConsole } from './console.js';
 import { deleteContainer } from './delete.js';
 import { killAndReap } from './destroy.js';
@@ -73,8 +73,6 @@ function requestOpts(o: RestoreOpts, m: Made, root: string, dirs: number[], ext:
     lsmProfile: o.lsmProfile || undefined, lsmMountContext: o.lsmMountContext || undefined,
   };
 }
-
-const openDir = (path: string) => openSync(path, constants.O_RDONLY | constants.O_DIRECTORY);
 
 /** Runs criu's restore with the rootfs bound on dir/criu-root; returns the restored init's pid. */
 async function criuRestore(o: RestoreOpts, m: Made, notify: (n: Notify) => void): Promise<number> {

@@ -1,9 +1,6 @@
-// Debian's criu, run through its command line (checkpoint; restore talks to it through its RPC,
-// swrk.ts): started with posix_spawn with exactly the fds it is told about, waited for on a
-// worker thread. A failure is one line: criu's last error from its log, and the log's path.
+// What runs criu needs beside its RPC (swrk.ts, for checkpoint and restore alike): criu's
+// environment, and a failure as one line: criu's last error from its log, and the log's path.
 import { readFileSync } from 'node:fs';
-import { spawnWithFds } from '../linux/spawn.js';
-import { exitCode, waitChild } from '../linux/process.js';
 import { RuntsError } from '../errors.js';
 
 /** The last error criu wrote to its log (lines "Error (file:line): ..."), if any, but its closing
@@ -24,12 +21,3 @@ export const CRIU_ENV = ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin
 
 /** The one line a criu failure is: what failed, criu's reason, its log. */
 export const criuError = (what: string, why: string, log: string) => new RuntsError('runtime', `${what} failed: criu: ${why} (log: ${log})`);
-
-/** Runs criu with args; fds[i] becomes its fd i (0-2: runts' own stdio). Throws criu's error. */
-export async function runCriu(bin: string, args: string[], fds: number[], log: string, what: string): Promise<void> {
-  const pid = spawnWithFds(bin, ['criu', ...args], fds, CRIU_ENV);
-  const status = exitCode(await waitChild(pid));
-  if (status === 0) return;
-  const why = lastCriuError(log) ?? `criu exited with status ${status}`;
-  throw criuError(what, why, log);
-}

@@ -16,9 +16,9 @@ const CGROUP_MNT = '/sys/fs/cgroup/';
 /** Controller (v1) or "" (cgroup2) -> absolute directory, as saved in state.json. */
 type Paths = Record<string, string>;
 
-export function freezeArgs(paths: Paths): string[] {
-  const dir = paths.freezer ?? paths[''];
-  return dir ? ['--freeze-cgroup', dir] : [];
+/** dump's freeze_cgroup: the v1 freezer's directory, else cgroup2's. */
+export function freezeCgroup(paths: Paths): string | undefined {
+  return paths.freezer ?? paths[''];
 }
 
 /** The path of dir inside its hierarchy: /sys/fs/cgroup/X for cgroup2 (/sys/fs/cgroup/unified/X

@@ -27,14 +27,15 @@ function maskedFiles(spec: Spec, pid: number): string[] {
   });
 }
 
-/** criu dump's arguments for the externals of the container whose init is pid. */
-export function dumpExternals(spec: Spec, pid: number): string[] {
-  const args = binds(spec).flatMap((m) => ['--ext-mount-map', `${m.destination}:${m.destination}`]);
-  for (const p of maskedFiles(spec, pid)) args.push('--ext-mount-map', `${p}:${DEV_NULL}`);
-  for (const m of cgroupDumpMounts(spec, pid)) args.push('--ext-mount-map', `${m.key}:${m.val}`);
+export interface DumpExternals { extMnt: { key: string; val: string }[]; external: string[] }
+
+/** criu dump's externals (criu_opts' ext_mnt and external) of the container whose init is pid. */
+export function dumpExternals(spec: Spec, pid: number): DumpExternals {
+  const extMnt = binds(spec).map((m) => ({ key: m.destination, val: m.destination }));
+  for (const p of maskedFiles(spec, pid)) extMnt.push({ key: p, val: DEV_NULL });
+  extMnt.push(...cgroupDumpMounts(spec, pid));
   const net = netnsPath(spec);
-  if (net) args.push('--external', `net[${statSync(net).ino}]:${NET_KEY}`);
-  return args;
+  return { extMnt, external: net ? [`net[${statSync(net).ino}]:${NET_KEY}`] : [] };
 }
 
 export interface RestoreExternals {

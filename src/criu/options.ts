@@ -1,5 +1,5 @@
 // The criu options checkpoint and restore share, from runc's flags: their checks (runc's texts)
-// and their criu arguments (checkpoint's command line) or RPC options (restore's criu_opts).
+// and their RPC options (criu_opts of both requests).
 import { RuntsError } from '../errors.js';
 import { CG_MODE, type CriuOpts } from './rpc-schema.js';
 
@@ -32,16 +32,7 @@ function checkEmptyNs(f: CriuFlags): void {
   }
 }
 
-export function criuFlagArgs(f: CriuFlags): string[] {
-  const mode = checkedMode(f);
-  checkEmptyNs(f);
-  const args = [mode ? `--manage-cgroups=${mode}` : '--manage-cgroups', '--empty-ns', 'net'];
-  const bool: [boolean, string][] = [[f.tcpEstablished, '--tcp-established'], [f.extUnixSk, '--ext-unix-sk'],
-    [f.shellJob, '--shell-job'], [f.fileLocks, '--file-locks'], [f.autoDedup, '--auto-dedup'], [f.lazyPages, '--lazy-pages']];
-  return [...args, ...bool.filter(([on]) => on).map(([, a]) => a)];
-}
-
-/** The same flags as criu_opts fields (restore's RPC request). */
+/** The flags as criu_opts fields (checkpoint's and restore's RPC requests). */
 export function criuFlagOpts(f: CriuFlags): Partial<CriuOpts> {
   const mode = checkedMode(f);
   checkEmptyNs(f);

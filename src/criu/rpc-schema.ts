@@ -7,9 +7,12 @@ const extMountMap: Schema = { key: { n: 1, kind: 'string' }, val: { n: 2, kind: 
 const inheritFd: Schema = { key: { n: 1, kind: 'string' }, fd: { n: 2, kind: 'int32' } };
 const joinNamespace: Schema = { ns: { n: 1, kind: 'string' }, nsFile: { n: 2, kind: 'string' } };
 const cgroupRoot: Schema = { ctrl: { n: 1, kind: 'string' }, path: { n: 2, kind: 'string' } };
+const pageServerInfo: Schema = { address: { n: 1, kind: 'string' }, port: { n: 2, kind: 'int32' } };
 
 const criuOpts: Schema = {
   imagesDirFd: { n: 1, kind: 'int32' },
+  pid: { n: 2, kind: 'int32' },
+  leaveRunning: { n: 3, kind: 'bool' },
   extUnixSk: { n: 4, kind: 'bool' },
   tcpEstablished: { n: 5, kind: 'bool' },
   evasiveDevices: { n: 6, kind: 'bool' },
@@ -17,8 +20,11 @@ const criuOpts: Schema = {
   fileLocks: { n: 8, kind: 'bool' },
   logLevel: { n: 9, kind: 'int32' },
   logFile: { n: 10, kind: 'string' },
+  ps: { n: 11, kind: pageServerInfo },
   notifyScripts: { n: 12, kind: 'bool' },
   root: { n: 13, kind: 'string' },
+  parentImg: { n: 14, kind: 'string' },
+  trackMem: { n: 15, kind: 'bool' },
   autoDedup: { n: 16, kind: 'bool' },
   workDirFd: { n: 17, kind: 'int32' },
   extMnt: { n: 23, kind: extMountMap, repeated: true },
@@ -30,6 +36,7 @@ const criuOpts: Schema = {
   external: { n: 37, kind: 'string', repeated: true },
   emptyNs: { n: 38, kind: 'uint32' },
   joinNs: { n: 39, kind: joinNamespace, repeated: true },
+  freezeCgroup: { n: 44, kind: 'string' },
   lazyPages: { n: 48, kind: 'bool' },
   orphanPtsMaster: { n: 50, kind: 'bool' },
   lsmProfile: { n: 53, kind: 'string' },
@@ -52,13 +59,15 @@ export const criuResp: Schema = {
 };
 
 /** criu_req_type */
-export const REQ = { RESTORE: 2, NOTIFY: 6 } as const;
+export const REQ = { DUMP: 1, RESTORE: 2, PRE_DUMP: 4, NOTIFY: 6 } as const;
 
 /** criu_cg_mode, by runc's --manage-cgroups-mode names */
 export const CG_MODE: Record<string, number> = { ignore: 0, soft: 3, full: 4, strict: 5 };
 
 export interface CriuOpts {
   imagesDirFd: number; workDirFd?: number; logLevel?: number; logFile?: string; root?: string;
+  pid?: number; leaveRunning?: boolean; ps?: { address?: string; port: number }; parentImg?: string;
+  trackMem?: boolean; freezeCgroup?: string;
   extUnixSk?: boolean; tcpEstablished?: boolean; evasiveDevices?: boolean; shellJob?: boolean;
   fileLocks?: boolean; autoDedup?: boolean; lazyPages?: boolean; notifyScripts?: boolean;
   rstSibling?: boolean; orphanPtsMaster?: boolean; manageCgroups?: boolean; manageCgroupsMode?: number;

@@ -6,10 +6,9 @@
 // and sends its master over the RPC socket, the runtime sends it on to the console socket, and
 // the count goes on on the new master. Then state, kill and delete on the restored container;
 // the image restored again in the foreground under script(1), the runtime proxying its terminal.
-// The run and the checkpoint are runc's when runts is tested: runts checkpoints through criu's
-// command line, which has no orphan_pts_master, and criu 3.17 then refuses to dump the
-// container's /dev/console (a bind of a pty whose master is outside the dump: "tty: Unable to
-// find a master for /0"); a terminal checkpoint needs criu's RPC (README's not-there-yet list).
+// The runtime under test runs and checkpoints it too: a terminal dump needs criu's RPC with
+// orphan_pts_master (criu 3.17's command line has none, and refuses the container's /dev/console,
+// a bind of a pty whose master is outside the dump: "tty: Unable to find a master for /0").
 // A container in a UTS namespace joined by path is restored into it again (criu's join_ns, as
 // runc). Errors: a terminal restore -d without --console-socket, a --console-socket without a terminal
 // (runc's texts). --lsm-profile (the VM boots with AppArmor, as lsm-apparmor.test.ts): a
@@ -20,7 +19,7 @@
 import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Harness, ID_PREFIX, IS_RUNC } from '../lib/runtime.js';
+import { Harness, ID_PREFIX } from '../lib/runtime.js';
 import { RECEIVER } from '../lib/console.js';
 import { readStep, steps, vmFailure } from '../vm/steps.js';
 import { CRIU_MODULES, criuSkip, loadModules } from '../vm/criu.js';
@@ -51,9 +50,6 @@ const receiver = (share: string, name: string) =>
   `rm -f /tmp/${name}.sock; ${RECEIVER} /tmp/${name}.sock eof > ${share}/${name}.out 2>&1 & ` +
   `for i in $(seq 100); do [ -S /tmp/${name}.sock ] && break; sleep 0.1; done`;
 
-/** The runtime that runs and checkpoints the terminal container (see above). */
-const CK = IS_RUNC ? '$RT' : 'runc --root /run/rtst-ck';
-
 function script(share: string, bundle: string, plain: string, confined: string, joined: string): string {
   const id = `${ID_PREFIX}criu-tty`;
   const img = '--image-path /tmp/img-tty --work-path /tmp/work-tty';
@@ -62,10 +58,10 @@ function script(share: string, bundle: string, plain: string, confined: string, 
     ...loadModules(share, CRIU_MODULES),
     `step netns ip netns add ${NETNS.split('/').pop()}`,
     receiver(share, 'recv1'),
-    `step run ${CK} run -d --console-socket /tmp/recv1.sock --bundle ${bundle} ${id}`,
+    `step run $RT run -d --console-socket /tmp/recv1.sock --bundle ${bundle} ${id}`,
     waitLines(`${share}/recv1.out`, 6),
-    `step ckpt ${CK} checkpoint ${img} ${id}`,
-    `step gone ${CK} state ${id}`,
+    `step ckpt $RT checkpoint ${img} ${id}`,
+    `step gone $RT state ${id}`,
     receiver(share, 'recv2'),
     `step rst $RT restore -d --console-socket /tmp/recv2.sock ${img} --bundle ${bundle} ${id}`,
     waitLines(`${share}/recv2.out`, 6),

@@ -1,7 +1,7 @@
 // The cgroups criu is told of (src/criu/cgroups.ts): the freezer a dump freezes through, the
 // roots a restore re-roots the image's cgroups at, and a v1 host's cgroup binds as external mounts.
 import t from 'tap';
-import { cgroupRestoreMounts, cgroupRoots, freezeArgs } from '../../src/criu/cgroups.js';
+import { cgroupRestoreMounts, cgroupRoots, freezeCgroup } from '../../src/criu/cgroups.js';
 import type { Spec } from '../../src/spec/types.js';
 
 const v2 = { '': '/sys/fs/cgroup/rtst-x' };
@@ -13,10 +13,10 @@ const hybrid = { ...v1, '': '/sys/fs/cgroup/unified/rtst-x' };
 const spec = (s: Partial<Spec>): Spec => ({ ociVersion: '1.0.2', ...s } as Spec);
 const cgroupMount = (destination: string) => ({ destination, type: 'cgroup', source: 'cgroup', options: ['ro'] });
 
-t.test('freezeArgs: v1 freezer, else cgroup2', async (t) => {
-  t.same(freezeArgs(v1), ['--freeze-cgroup', '/sys/fs/cgroup/freezer/a/rtst-x']);
-  t.same(freezeArgs(v2), ['--freeze-cgroup', '/sys/fs/cgroup/rtst-x']);
-  t.same(freezeArgs({}), []);
+t.test('freezeCgroup: v1 freezer, else cgroup2', async (t) => {
+  t.equal(freezeCgroup(v1), '/sys/fs/cgroup/freezer/a/rtst-x');
+  t.equal(freezeCgroup(v2), '/sys/fs/cgroup/rtst-x');
+  t.equal(freezeCgroup({}), undefined);
 });
 
 t.test('cgroupRoots: roots in each hierarchy', async (t) => {

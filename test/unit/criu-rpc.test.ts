@@ -6,6 +6,7 @@ import { decode, encode, type Schema } from '../../src/criu/protobuf.js';
 import { criuReq, criuResp, REQ } from '../../src/criu/rpc-schema.js';
 import { criuFlagOpts } from '../../src/criu/options.js';
 import { cgroupRoots } from '../../src/criu/cgroups.js';
+import { dumpOpts } from '../../src/container/checkpoint-opts.js';
 
 const hex = (b: Buffer) => b.toString('hex');
 
@@ -52,4 +53,25 @@ t.test('cgroup roots', async (t) => {
   t.same(cgroupRoots({ '': '/sys/fs/cgroup/a/b' }), [{ path: '/a/b' }], 'cgroup2');
   t.same(cgroupRoots({ '': '/sys/fs/cgroup/unified/a', memory: '/sys/fs/cgroup/memory/a', 'name=systemd': '/sys/fs/cgroup/systemd/a' }),
     [{ path: '/a' }, { ctrl: 'memory', path: '/a' }], 'hybrid: named hierarchies left out');
+});
+
+t.test('a checkpoint\'s criu_opts (dumpOpts)', async (t) => {
+  const f = { tcpEstablished: false, extUnixSk: true, shellJob: false, fileLocks: false, autoDedup: false, lazyPages: false, emptyNs: [],
+    leaveRunning: false, preDump: false };
+  const spec = { ociVersion: '1.0.2', mounts: [{ destination: '/data', type: 'bind', source: '/srv', options: ['rbind'] }] };
+  const c = { pid: process.pid, rootfs: '/b/rootfs', spec, cgroupPaths: { '': '/sys/fs/cgroup/x' } };
+  const o = dumpOpts(f, c);
+  t.match(o, { pid: process.pid, root: '/b/rootfs', logFile: 'dump.log', logLevel: 4, notifyScripts: true, orphanPtsMaster: true,
+    manageCgroups: true, emptyNs: 0x40000000, extUnixSk: true, freezeCgroup: '/sys/fs/cgroup/x', extMnt: [{ key: '/data', val: '/data' }], external: [] });
+  t.equal(o.leaveRunning, undefined, 'a dump ends the container');
+  t.equal(o.trackMem, undefined);
+  t.equal(o.ps, undefined);
+  t.match(dumpOpts({ ...f, leaveRunning: true }, c), { leaveRunning: true }, '--leave-running');
+  t.match(dumpOpts({ ...f, preDump: true, leaveRunning: true }, c), { trackMem: true, leaveRunning: undefined }, 'a pre-dump tracks memory, leaves it running anyway');
+  t.match(dumpOpts({ ...f, parentPath: '../pre' }, c), { parentImg: '../pre', trackMem: true }, '--parent-path');
+  t.match(dumpOpts({ ...f, pageServer: '[::1]:27' }, c), { ps: { address: '::1', port: 27 } }, '--page-server');
+  t.throws(() => dumpOpts({ ...f, pageServer: '27' }, c), /--page-server "27": want ADDRESS:PORT/);
+  // type=DUMP opts{images_dir_fd=5, pid=7, leave_running, ps{address="a", port=1}, parent_img="p", track_mem, freeze_cgroup="f"}
+  t.equal(hex(encode(criuReq, { type: REQ.DUMP, opts: { imagesDirFd: 5, pid: 7, leaveRunning: true, ps: { address: 'a', port: 1 }, parentImg: 'p', trackMem: true, freezeCgroup: 'f' } })),
+    '0801' + '1216' + '0805' + '1007' + '1801' + '5a05' + '0a0161' + '1001' + '7201' + '70' + '7801' + 'e20201' + '66');
 });
