@@ -5,7 +5,10 @@
 // carries a pty master as SCM_RIGHTS), each of which runts answers, and ends with the response
 // to the request. criu opens images_dir_fd and work_dir_fd through /proc/<runts' pid>/fd (the
 // socket's peer), and inherit_fd's numbers are its own fds: 0-2 are runts', 3 the socket, then
-// `fds` from 4 on. A failure is one line: criu's cr_errmsg or its log's last error, and the log.
+// `fds` from 4 on. After a pre-dump criu waits for the next request (a series of pre-dumps, then
+// a dump, in one conversation); runts, as runc, sends none: criu reads the socket's end and exits
+// with an error, which fails nothing once it answered the pre-dump. A failure is one line: criu's
+// cr_errmsg or its log's last error, and the log.
 import { closeSync, writeSync } from 'node:fs';
 import { spawnWithFds } from '../linux/spawn.js';
 import { exitCode, waitChild } from '../linux/process.js';
@@ -62,7 +65,7 @@ export async function criuSwrk(r: SwrkRequest): Promise<CriuResp> {
   closeSync(mine); // criu, if still there, reads EOF and ends
   const status = exitCode(await waitChild(pid));
   if (failure) throw failure;
-  if (resp.success && resp.type === r.type && status === 0) return resp;
+  if (resp.success && resp.type === r.type && (status === 0 || r.type === REQ.PRE_DUMP)) return resp;
   throw criuError(r.what, failureText(resp, status, r.log), r.log);
 }
 

@@ -80,3 +80,12 @@ t.test('a failing notification handler fails the request; criu reads EOF', async
   await t.rejects(request(dir, () => { throw new Error('prestart hook #0 failed'); }), { message: 'prestart hook #0 failed' });
   t.throws(() => readFileSync(join(dir, 'answers')), 'no answer was sent');
 });
+
+t.test('a pre-dump answered: criu\'s exit status after (it waits for a next request) fails nothing', async (t) => {
+  const dir = fake(t, [{ send: resp({ type: REQ.PRE_DUMP, success: true }) }], 1);
+  const r = await criuSwrk({ bin: join(dir, 'criu'), type: REQ.PRE_DUMP, opts: { imagesDirFd: 7 }, fds: [], log: join(dir, 'dump.log'), what: 'pre-dump', notify: () => undefined });
+  t.equal(r.success, true);
+  const failed = fake(t, [{ send: resp({ type: REQ.PRE_DUMP, success: false, crErrmsg: 'boom' }) }], 1);
+  await t.rejects(criuSwrk({ bin: join(failed, 'criu'), type: REQ.PRE_DUMP, opts: { imagesDirFd: 7 }, fds: [], log: join(failed, 'dump.log'), what: 'pre-dump', notify: () => undefined }),
+    { message: /^pre-dump failed: criu: boom / });
+});
