@@ -23,12 +23,11 @@ function version(): string {
   return `runts version ${RUNTS_VERSION}\ncommit: ${RUNTS_COMMIT}\nspec: ${OCI_VERSION}\n`;
 }
 
-/** A command by its name; its module is loaded by load(). A hidden one (run by another program,
- * none today) is left out of the help's list. */
-export interface CommandEntry { name: string; load(): Command; hidden?: boolean }
+/** A command by its name; its module is loaded by load(). */
+export interface CommandEntry { name: string; load(): Command }
 
 const HELP: OptSpec = { help: { type: 'boolean', alias: 'h' } };
-const loadAll = (commands: CommandEntry[]) => commands.filter((c) => !c.hidden).map((c) => c.load());
+const loadAll = (commands: CommandEntry[]) => commands.map((c) => c.load());
 
 /** `runts help [CMD]`, `runts CMD --help`: the text, or undefined when no help was asked. */
 function helpText(commands: CommandEntry[], name: string, rest: string[], cmd?: Command): string | undefined {

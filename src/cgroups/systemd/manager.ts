@@ -52,9 +52,10 @@ export class SystemdManager implements CgroupManager {
     return this.o.v2 ? v2Properties(r, version) : v1Properties(r, version);
   }
 
-  /** A unit is started with its first process; a restore would need it started with criu's. */
+  /** A unit is started with its first process: restore starts it with criu's (apply), never
+   * empty. */
   prepare(): void {
-    throw cgroupError('restore with --systemd-cgroup is not supported by runts yet (the unit is made with the init\'s pid)');
+    throw cgroupError('the systemd driver starts a unit with its first process: it cannot be prepared empty');
   }
 
   apply(pid: number): void {
