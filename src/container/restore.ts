@@ -29,12 +29,13 @@ import { createCgroup } from './cgroup.js';
 import { criuDirs, openDir } from './checkpoint.js';
 import type { ConsoleSocket, ProxyConsole } from './console.js';
 import { deleteContainer } from './delete.js';
-import { killAndReap } from './destroy.js';
+import { killAndReap, runPoststop } from './destroy.js';
 import { attach, SignalForwarder } from './foreground.js';
 import { newPtyMaster, openRestoreConsole, sendMaster } from './restore-console.js';
 import { runRestoreHooks } from './restore-hooks.js';
 import { makeMountpoints } from './restore-mountpoints.js';
 import { savedDoc, type SavedBase } from './saved-doc.js';
+import { stateDoc } from './status.js';
 import { makeStateDir, removeStateDir, writeFileAtomic, writeSaved, type Saved } from './store.js';
 
 export interface RestoreOpts extends CriuFlags {
@@ -51,8 +52,9 @@ function checkImage(image: string): void {
   }
 }
 
-/** The bundle, its config and what restore makes for it before criu runs. */
-interface Made { base: SavedBase; dir: string; cg: CgroupManager; console?: ConsoleSocket }
+/** The bundle, its config and what restore makes for it before criu runs; hooked: the pid the
+ * prestart hooks were given (criu's setup-namespaces), for the poststop hooks of a failure. */
+interface Made { base: SavedBase; dir: string; cg: CgroupManager; console?: ConsoleSocket; hooked?: number }
 
 /** What criu's notifications do: the hooks at setup-namespaces, a terminal's new master. */
 function notifications(m: Made, saved: Saved): (n: Notify) => void {
@@ -60,6 +62,7 @@ function notifications(m: Made, saved: Saved): (n: Notify) => void {
     if (n.script === 'orphan-pts-master') sendMaster(m.console, n.fds);
     if (n.script !== 'setup-namespaces') return;
     if (!n.pid) throw new RuntsError('runtime', 'restore: criu\'s setup-namespaces notification has no pid');
+    m.hooked = n.pid;
     runRestoreHooks(saved, n.pid);
   };
 }
@@ -102,18 +105,19 @@ async function criuRestore(o: RestoreOpts, m: Made, notify: (n: Notify) => void)
 }
 
 /** Restores the container: its saved state, and a foreground terminal's proxy side. On any
- * failure nothing is left behind. */
+ * failure nothing is left behind, and once the prestart hooks ran the poststop hooks run (as
+ * after a failed create, and as runc's destroy). */
 async function restoreContainer(o: RestoreOpts): Promise<{ saved: Saved; proxy?: ProxyConsole }> {
   const { spec, rootfs, bundle } = loadBundleConfig(o.bundle);
   const console = openRestoreConsole(spec, o); // runc's console rules come first
-  let dir: string | undefined, pid = 0, cgroup: CgroupManager | undefined;
+  let dir: string | undefined, pid = 0, cgroup: CgroupManager | undefined, made: Made | undefined;
   try {
     findCriu(o.criu);
     checkImage(o.imagePath);
     dir = makeStateDir(o.root, o.id);
     const base: SavedBase = { id: o.id, bundle, rootfs, spec, systemdCgroup: o.systemdCgroup, created: new Date().toISOString() };
     const cg = cgroup = createCgroup(o.id, spec, o.systemdCgroup);
-    const m: Made = { base, dir, cg, console };
+    const m: Made = made = { base, dir, cg, console };
     const doc = (p: number, creating: boolean): Saved => savedDoc(base, cg, p, creating);
     writeSaved(dir, doc(0, true)); // before anything is made: delete --force finds it after a crash
     if (!o.systemdCgroup) { cg.prepare(); cg.applyDevices(); } // systemd's unit starts with criu's pid
@@ -127,6 +131,8 @@ async function restoreContainer(o: RestoreOpts): Promise<{ saved: Saved; proxy?:
   } catch (e) {
     if (pid) killAndReap(pid);
     try { cgroup?.destroy(); } catch { /* the first error is the one to report */ }
+    // as a failed create once its init existed: the lifecycle goes on with the poststop hooks
+    if (made?.hooked) runPoststop(spec, JSON.stringify(stateDoc(savedDoc(made.base, made.cg, made.hooked, false), 'stopped')), bundle);
     if (dir) removeStateDir(dir);
     throw e;
   } finally { console?.close(); }

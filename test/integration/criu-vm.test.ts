@@ -7,7 +7,8 @@
 // descriptors.json, criu's inherit-fd). Steps: checkpoint then restore; --leave-running, then a
 // restore of that image under a new id; a pre-dump then a dump with --parent-path, restored; state,
 // kill and delete on a restored container; a foreground restore; the prestart and createRuntime
-// hooks run again during a restore (criu's setup-namespaces), with the restored pid; errors (no image). The container
+// hooks run again during a restore (criu's setup-namespaces), with the restored pid; a restore
+// whose prestart hook fails runs the poststop hooks and leaves nothing; errors (no image). The container
 // joins a network namespace by path (`ip netns add`: criu's external one, as in runc's tests):
 // the VM kernel lacks modules criu needs to dump a network namespace's own contents.
 import t from 'tap';
@@ -19,7 +20,7 @@ import { runInVm, vmSkipReason } from '../vm/vm.js';
 
 const NETNS = '/run/netns/rtst-criu';
 
-function script(share: string, bundle: string, hooked: string): string {
+function script(share: string, bundle: string, hooked: string, failing: string): string {
   const id = (n: string) => `${ID_PREFIX}criu-${n}`;
   const img = (n: string) => `--image-path /tmp/img-${n} --work-path /tmp/work-${n}`;
   const waitGone = (n: string) => `for i in $(seq 300); do $RT state ${id(n)} >/dev/null 2>&1 || break; sleep 0.1; done`;
@@ -86,6 +87,15 @@ function script(share: string, bundle: string, hooked: string): string {
     waitLines(share, 'rst6', 5),
     `step state6 $RT state ${id('h')}`,
     `step delete6 $RT delete --force ${id('h')}`,
+    // 7. a restore whose prestart hook fails: it fails, nothing is left, the poststop hooks run
+    piped(share, 'run7', `run -d --bundle ${failing} ${id('f')}`),
+    waitLines(share, 'run7', 5),
+    `step ckpt7 $RT checkpoint ${img('f')} ${id('f')}`,
+    `step poststop7a cat ${share}/hook-poststop.out`,
+    `touch ${share}/fail-prestart`,
+    `step rst7 $RT restore -d ${img('f')} --bundle ${failing} ${id('f')}`,
+    `step gone7 $RT state ${id('f')}`,
+    `step poststop7b cat ${share}/hook-poststop.out`,
     // criu's logs, for the failures' messages
     `for f in /tmp/work-*/*.log; do cp "$f" ${share}/criulog-$(basename $(dirname "$f"))-$(basename "$f"); done`,
   ]);
@@ -104,7 +114,16 @@ t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || 
     const hook = (n: string) => ({ path: '/bin/sh', args: ['sh', '-c', `cat >> ${h.dir}/hook-${n}.out; echo >> ${h.dir}/hook-${n}.out`] });
     s.hooks = { prestart: [hook('prestart')], createRuntime: [hook('createRuntime')] };
   }).dir;
-  const vm = runInVm(h.dir, script(h.dir, bundle, hooked), { timeoutMs: 600_000 });
+  // A prestart hook that fails once SHARE/fail-prestart exists (made between the checkpoint and the
+  // restore), and a poststop hook that appends the state it is given.
+  const failing = h.bundle(['count'], (s) => {
+    s.linux!.namespaces = s.linux!.namespaces!.map((n) => (n.type === 'network' ? { type: 'network', path: NETNS } : n));
+    s.hooks = {
+      prestart: [{ path: '/bin/sh', args: ['sh', '-c', `cat > /dev/null; ! [ -e ${h.dir}/fail-prestart ]`] }],
+      poststop: [{ path: '/bin/sh', args: ['sh', '-c', `cat >> ${h.dir}/hook-poststop.out; echo >> ${h.dir}/hook-poststop.out`] }],
+    };
+  }).dir;
+  const vm = runInVm(h.dir, script(h.dir, bundle, hooked, failing), { timeoutMs: 600_000 });
   t.equal(vm.status, 0, vmFailure(vm) || 'the VM ran the steps');
   const s = (n: string) => readStep(h.dir, n);
   const piped = (n: string) => ({ out: readStep(h.dir, n, 'out'), rc: readStep(h.dir, n, 'rc').trim() });
@@ -171,6 +190,13 @@ t.test('checkpoint and restore with criu, in the VM', { skip: vmSkipReason() || 
   }
   t.equal(s('delete6').rc, 0, `delete --force: ${s('delete6').err}`);
 
+  const poststops = (n: string) => s(n).out.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; status: string });
+  t.equal(s('ckpt7').rc, 0, `checkpoint of a container with a poststop hook: ${s('ckpt7').err}`);
+  t.equal(s('rst7').rc, 1, `a restore whose prestart hook fails fails: ${s('rst7').err}`);
+  t.equal(s('gone7').rc, 1, 'and leaves no container');
+  const before7 = poststops('poststop7a'), after7 = poststops('poststop7b');
+  t.equal(after7.length, before7.length + 1, `the failed restore ran the poststop hooks (${before7.length} -> ${after7.length})`);
+  t.match(after7.at(-1), { id: `${ID_PREFIX}criu-f`, status: 'stopped' }, 'with the container\'s state, stopped');
   t.equal(s('noimage').rc, 1, 'restore without an image fails');
   t.equal(s('noimage').err.trim().split('\n').length, 1, `in one line: ${s('noimage').err}`);
   t.equal(s('noimage-gone').rc, 1, 'and leaves no container');
