@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { parseMountinfo } from '../linux/mountinfo.js';
 import type { Spec } from '../spec/types.js';
+import type { CgroupRoot, ExtMount } from './rpc-schema.js';
 
 const CGROUP_MNT = '/sys/fs/cgroup/';
 
@@ -38,7 +39,7 @@ function bindingDests(spec: Spec): string[] {
 
 /** dump: the v1 hierarchies bound in the container of init pid, as external mounts (key = value =
  * the mount point in the container). */
-export function cgroupDumpMounts(spec: Spec, pid: number): { key: string; val: string }[] {
+export function cgroupDumpMounts(spec: Spec, pid: number): ExtMount[] {
   const dests = bindingDests(spec);
   if (!dests.length) return [];
   return parseMountinfo(readFileSync(`/proc/${pid}/mountinfo`, 'utf8'))
@@ -48,7 +49,7 @@ export function cgroupDumpMounts(spec: Spec, pid: number): { key: string; val: s
 
 /** restore: the v1 hierarchies' external mounts (criu_opts' ext_mnt), each bound from the new
  * container's cgroup there (key: dest/<hierarchy's mount name>, dest the spec's cgroup mount). */
-export function cgroupRestoreMounts(paths: Paths, spec: Spec): { key: string; val: string }[] {
+export function cgroupRestoreMounts(paths: Paths, spec: Spec): ExtMount[] {
   const dests = bindingDests(spec);
   const byKey = new Map<string, string>();
   for (const [key, dir] of Object.entries(paths)) {
@@ -60,7 +61,7 @@ export function cgroupRestoreMounts(paths: Paths, spec: Spec): { key: string; va
 }
 
 /** criu_opts' cg_root entries: each hierarchy's directory (cgroup2's without a controller). */
-export function cgroupRoots(paths: Paths): { ctrl?: string; path: string }[] {
+export function cgroupRoots(paths: Paths): CgroupRoot[] {
   return Object.entries(paths).flatMap(([key, dir]) => {
     const path = inHierarchy(key, dir);
     if (path === undefined || key.startsWith('name=')) return [];

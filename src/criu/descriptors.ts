@@ -4,6 +4,7 @@
 // shim's), not to recreated copies of the old ones.
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { InheritFd } from './rpc-schema.js';
 
 export const DESCRIPTORS = 'descriptors.json';
 
@@ -13,7 +14,7 @@ export function writeDescriptors(imageDir: string, pid: number): void {
 }
 
 /** criu restore's inherit_fd entries (criu's own fd i, runts' fd i); none when the image has no descriptors.json. */
-export function inheritPipes(imageDir: string): { key: string; fd: number }[] {
+export function inheritPipes(imageDir: string): InheritFd[] {
   let fds: unknown;
   try { fds = JSON.parse(readFileSync(join(imageDir, DESCRIPTORS), 'utf8')); } catch { return []; }
   if (!Array.isArray(fds)) return [];

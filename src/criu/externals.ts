@@ -10,6 +10,7 @@ import { openSync, statSync } from 'node:fs';
 import { RuntsError } from '../errors.js';
 import { bindSource, isBindMount } from '../linux/mount-options.js';
 import { cgroupDumpMounts } from './cgroups.js';
+import type { ExtMount, InheritFd, JoinNs } from './rpc-schema.js';
 import type { Spec } from '../spec/types.js';
 
 const NET_KEY = 'extRootNetNS';
@@ -27,7 +28,7 @@ function maskedFiles(spec: Spec, pid: number): string[] {
   });
 }
 
-export interface DumpExternals { extMnt: { key: string; val: string }[]; external: string[] }
+export interface DumpExternals { extMnt: ExtMount[]; external: string[] }
 
 /** criu dump's externals (criu_opts' ext_mnt and external) of the container whose init is pid. */
 export function dumpExternals(spec: Spec, pid: number): DumpExternals {
@@ -39,12 +40,11 @@ export function dumpExternals(spec: Spec, pid: number): DumpExternals {
 }
 
 export interface RestoreExternals {
-  extMnt: { key: string; val: string }[]; inheritFd: { key: string; fd: number }[]; fds: number[];
-  joinNs: { ns: string; nsFile: string }[];
+  extMnt: ExtMount[]; inheritFd: InheritFd[]; fds: number[]; joinNs: JoinNs[];
 }
 
 /** criu's join_ns entries: the namespaces the config names by path but the network and pid ones. */
-function joinNamespaces(spec: Spec): { ns: string; nsFile: string }[] {
+function joinNamespaces(spec: Spec): JoinNs[] {
   return (spec.linux?.namespaces ?? []).flatMap((n) => {
     if (!n.path || n.type === 'network' || n.type === 'pid') return [];
     const ns = JOINABLE[n.type];

@@ -1,6 +1,7 @@
 // The criu options checkpoint and restore share, from runc's flags: their checks (runc's texts)
 // and their RPC options (criu_opts of both requests).
 import { RuntsError } from '../errors.js';
+import { CLONE_FLAG } from '../linux/constants.js';
 import { CG_MODE, type CriuOpts } from './rpc-schema.js';
 
 export interface CriuFlags {
@@ -16,8 +17,6 @@ export interface CriuFlags {
    */
   emptyNs: string[];
 }
-
-const CLONE_NEWNET = 0x40000000;
 
 function checkedMode(f: CriuFlags): string | undefined {
   const mode = f.manageCgroupsMode;
@@ -37,7 +36,7 @@ export function criuFlagOpts(f: CriuFlags): Partial<CriuOpts> {
   const mode = checkedMode(f);
   checkEmptyNs(f);
   return {
-    manageCgroups: true, manageCgroupsMode: mode ? CG_MODE[mode] : undefined, emptyNs: CLONE_NEWNET,
+    manageCgroups: true, manageCgroupsMode: mode ? CG_MODE[mode] : undefined, emptyNs: CLONE_FLAG.network,
     tcpEstablished: f.tcpEstablished, extUnixSk: f.extUnixSk, shellJob: f.shellJob, fileLocks: f.fileLocks,
     autoDedup: f.autoDedup, lazyPages: f.lazyPages,
   };

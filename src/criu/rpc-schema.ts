@@ -64,6 +64,12 @@ export const REQ = { DUMP: 1, RESTORE: 2, PRE_DUMP: 4, NOTIFY: 6 } as const;
 /** criu_cg_mode, by runc's --manage-cgroups-mode names */
 export const CG_MODE: Record<string, number> = { ignore: 0, soft: 3, full: 4, strict: 5 };
 
+/** ext_mount_map, inherit_fd, join_namespace and cgroup_root entries, as runts builds them */
+export interface ExtMount { key: string; val: string }
+export interface InheritFd { key: string; fd: number }
+export interface JoinNs { ns: string; nsFile: string }
+export interface CgroupRoot { ctrl?: string; path: string }
+
 export interface CriuOpts {
   imagesDirFd: number; workDirFd?: number; logLevel?: number; logFile?: string; root?: string;
   pid?: number; leaveRunning?: boolean; ps?: { address?: string; port: number }; parentImg?: string;
@@ -71,8 +77,8 @@ export interface CriuOpts {
   extUnixSk?: boolean; tcpEstablished?: boolean; evasiveDevices?: boolean; shellJob?: boolean;
   fileLocks?: boolean; autoDedup?: boolean; lazyPages?: boolean; notifyScripts?: boolean;
   rstSibling?: boolean; orphanPtsMaster?: boolean; manageCgroups?: boolean; manageCgroupsMode?: number;
-  emptyNs?: number; extMnt?: { key: string; val: string }[]; cgRoot?: { ctrl?: string; path: string }[];
-  inheritFd?: { key: string; fd: number }[]; external?: string[]; joinNs?: { ns: string; nsFile: string }[];
+  emptyNs?: number; extMnt?: ExtMount[]; cgRoot?: CgroupRoot[];
+  inheritFd?: InheritFd[]; external?: string[]; joinNs?: JoinNs[];
   lsmProfile?: string; lsmMountContext?: string;
 }
 
